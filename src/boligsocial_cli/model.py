@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
+from functools import cache
+from typing import Any, get_type_hints
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+_SLUG = {"pattern": SLUG_PATTERN}
+_PAGE = {"min": 1}
+_INTERNAL = {"internal": True}
 
 
 class Lang(StrEnum):
@@ -49,7 +58,7 @@ class Passage:
 
     text: Localized
     quote: str
-    page: int
+    page: int = field(metadata=_PAGE)
     citations: tuple[str, ...] = ()
 
 
@@ -66,47 +75,47 @@ class EvidenceKindInfo:
 class Theme:
     """A subject area of the booklet."""
 
-    id: str
+    id: str = field(metadata=_SLUG)
     name: Localized
     summary: Localized
     context: tuple[Passage, ...] = ()
-    origin: str = ""
+    origin: str = field(default="", metadata=_INTERNAL, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One claim of the booklet about what interventions do, or the knowledge behind them."""
 
-    id: str
+    id: str = field(metadata=_SLUG)
     theme: str
     evidence: EvidenceKind
     summary: Localized
     quote: str
-    page: int
-    citations: tuple[str, ...] = ()
+    page: int = field(metadata=_PAGE)
+    citations: tuple[str, ...]
     target_group: Localized | None = None
     outcome: Localized | None = None
     activity: Localized | None = None
     magnitude: Localized | None = None
     qualifiers: tuple[str, ...] = ()
-    origin: str = ""
+    origin: str = field(default="", metadata=_INTERNAL, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Challenge:
     """One of the problems that boligsociale indsatser exist to address."""
 
-    id: str
+    id: str = field(metadata=_SLUG)
     text: Localized
     quote: str
-    page: int
+    page: int = field(metadata=_PAGE)
 
 
 @dataclass(frozen=True, slots=True)
 class BackgroundSection:
     """A part of the booklet's background: what, why, funding, how."""
 
-    id: str
+    id: str = field(metadata=_SLUG)
     title: Localized
     passages: tuple[Passage, ...]
 
@@ -126,7 +135,9 @@ class Name:
 
     family: str | None = None
     given: str | None = None
-    non_dropping_particle: str | None = None
+    non_dropping_particle: str | None = field(
+        default=None, metadata={"key": "non-dropping-particle"}
+    )
     literal: str | None = None
 
 
@@ -134,16 +145,16 @@ class Name:
 class Reference:
     """A cited work: the booklet's citation form plus only verified CSL fields."""
 
-    id: str
+    id: str = field(metadata=_SLUG)
     cited_as: str
     status: VerificationStatus
     type: str | None = None
     author: tuple[Name, ...] = ()
     issued: str | None = None
-    year_suffix: str | None = None
+    year_suffix: str | None = field(default=None, metadata={"key": "year-suffix"})
     title: str | None = None
-    container_title: str | None = None
-    collection_title: str | None = None
+    container_title: str | None = field(default=None, metadata={"key": "container-title"})
+    collection_title: str | None = field(default=None, metadata={"key": "collection-title"})
     number: str | None = None
     volume: str | None = None
     issue: str | None = None
@@ -151,14 +162,14 @@ class Reference:
     edition: str | None = None
     genre: str | None = None
     publisher: str | None = None
-    publisher_place: str | None = None
-    number_of_pages: str | None = None
-    DOI: str | None = None  # noqa: N815 - CSL variable name
-    ISBN: str | None = None  # noqa: N815 - CSL variable name
-    URL: str | None = None  # noqa: N815 - CSL variable name
+    publisher_place: str | None = field(default=None, metadata={"key": "publisher-place"})
+    number_of_pages: str | None = field(default=None, metadata={"key": "number-of-pages"})
+    DOI: str | None = None
+    ISBN: str | None = None
+    URL: str | None = None
     note: str | None = None
     sources: tuple[str, ...] = ()
-    origin: str = ""
+    origin: str = field(default="", metadata=_INTERNAL, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +179,7 @@ class Meta:
     dataset_version: str
     description: Localized
     booklet: Reference
+    pages: int | None = field(default=None, metadata={"min": 1})
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +190,37 @@ class Dataset:
     evidence_kinds: tuple[EvidenceKindInfo, ...]
     themes: tuple[Theme, ...]
     findings: tuple[Finding, ...]
-    challenges: tuple[Challenge, ...]
-    background: tuple[BackgroundSection, ...]
-    glossary: tuple[GlossaryEntry, ...]
     references: tuple[Reference, ...]
+    challenges: tuple[Challenge, ...] = ()
+    background: tuple[BackgroundSection, ...] = ()
+    glossary: tuple[GlossaryEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordField:
+    """One field of a record as it is written in a dataset file."""
+
+    key: str
+    name: str
+    hint: Any
+    required: bool
+    pattern: str | None
+    minimum: int | None
+
+
+@cache
+def record_fields(record_type: type) -> tuple[RecordField, ...]:
+    """The fields of a record type under their dataset-file keys, internal fields left out."""
+    hints = get_type_hints(record_type)
+    return tuple(
+        RecordField(
+            key=item.metadata.get("key", item.name),
+            name=item.name,
+            hint=hints[item.name],
+            required=item.default is MISSING and item.default_factory is MISSING,
+            pattern=item.metadata.get("pattern"),
+            minimum=item.metadata.get("min"),
+        )
+        for item in fields(record_type)
+        if not item.metadata.get("internal")
+    )

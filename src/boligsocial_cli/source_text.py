@@ -44,12 +44,13 @@ class SourceText:
         else:
             text = text.replace("\f", _PAGE_BREAK)
         marked = fold_source(text)
-        folded, starts = [], [0]
+        folded: list[str] = []
+        starts = [0]
         for number, piece in enumerate(marked.split(_PAGE_BREAK)):
-            if number and folded and folded[-1].endswith(" ") and piece.startswith(" "):
-                piece = piece[1:]
-            starts.append(starts[-1] + len(piece))
-            folded.append(piece)
+            doubled = number and folded and folded[-1].endswith(" ") and piece.startswith(" ")
+            kept = piece[1:] if doubled else piece
+            starts.append(starts[-1] + len(kept))
+            folded.append(kept)
         return cls("".join(folded).strip(), tuple(starts[:-1]))
 
     def page_of(self, quote: str) -> int | None:

@@ -1,0 +1,454 @@
+"""The `boligsocial` command line: parse, call the core, render. The one error boundary."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console, RenderableType
+from typer.core import TyperGroup
+
+from . import __version__
+from .dataset import dataset_paths, load_dataset, validate_files
+from .errors import BoligsocialError, DatasetError, ExitCode, UsageError
+from .exporters import (
+    EXPORTERS,
+    OutputFormat,
+    Row,
+    challenge_row,
+    evidence_map_rows,
+    finding_row,
+    glossary_row,
+    theme_row,
+)
+from .model import Dataset, EvidenceKind, Lang
+from .query import (
+    FindingFilter,
+    filter_findings,
+    fold,
+    relax_empty_query,
+    resolve_finding,
+    resolve_reference,
+    resolve_theme,
+)
+
+if TYPE_CHECKING:
+    from typer._click import Context as ClickContext  # the type TyperGroup.invoke declares
+
+from .render import (
+    about_view,
+    evidence_map_table,
+    finding_detail,
+    findings_view,
+    simple_table,
+    themes_table,
+)
+
+
+class _BoundaryGroup(TyperGroup):
+    """Turns every BoligsocialError into a message on stderr and its exit code."""
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BoligsocialError as error:
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            _messages().print(f"Error: {error}", markup=False, highlight=False)
+            raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(ExitCode.OK) from None
+
+
+app = typer.Typer(
+    cls=_BoundaryGroup,
+    help=(
+        "What is known about boligsociale indsatser, how sure it is, and what to cite.\n\n"
+        "Example: boligsocial findings --theme kriminalitet --effects-only"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _messages() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at devnull so the interpreter's final flush is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):  # stdout may have no descriptor
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"boligsocial {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data",
+            metavar="PATH",
+            help="Dataset file to read instead of the bundled one; give it again to add an "
+            "overlay. Also BOLIGSOCIAL_DATA. Example: --data egne.yaml",
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback with errors (for bug reports).")
+    ] = False,
+    version: Annotated[  # noqa: ARG001 - handled by its eager callback
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """What is known about boligsociale indsatser, how sure it is, and what to cite."""
+    ctx.obj = {"data": tuple(data or ()), "debug": debug}
+
+
+def _dataset(ctx: typer.Context) -> Dataset:
+    paths = dataset_paths(ctx.obj["data"])
+    return load_dataset(paths[0])
+
+
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        "-l",
+        envvar="BOLIGSOCIAL_LANG",
+        help="Language of labels and texts (quotes stay Danish). Also BOLIGSOCIAL_LANG. "
+        "Example: --lang en",
+        case_sensitive=False,
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: a table for people, or data for programs. Example: --format json",
+        case_sensitive=False,
+    ),
+]
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _emit(
+    rows: list[Row], output: OutputFormat, table: RenderableType | Callable[[int], RenderableType]
+) -> None:
+    """Write a listing: a Rich renderable (or one built for the width), or an exporter's text."""
+    if output is OutputFormat.TABLE:
+        console = _stdout()
+        console.print(table(console.width) if callable(table) else table)
+    else:
+        sys.stdout.write(EXPORTERS[output](rows))
+
+
+@app.command()
+def themes(
+    ctx: typer.Context, lang: LangOption = Lang.DA, output: FormatOption = OutputFormat.TABLE
+) -> None:
+    """List the themes with their number of findings and effect measurements.
+
+    Example: boligsocial themes --lang en
+    """
+    dataset = _dataset(ctx)
+    rows = [theme_row(theme, dataset, lang) for theme in dataset.themes]
+    _emit(rows, output, themes_table(rows, lang))
+
+
+def _complete_theme(incomplete: str) -> list[str]:
+    try:
+        dataset = load_dataset(dataset_paths()[0])
+    except BoligsocialError:
+        return []
+    return [theme.id for theme in dataset.themes if fold(theme.id).startswith(fold(incomplete))]
+
+
+def _complete_finding(incomplete: str) -> list[str]:
+    try:
+        dataset = load_dataset(dataset_paths()[0])
+    except BoligsocialError:
+        return []
+    return [f.id for f in dataset.findings if fold(f.id).startswith(fold(incomplete))]
+
+
+@app.command()
+def findings(
+    ctx: typer.Context,
+    theme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--theme",
+            "-t",
+            help="Only this theme: id, Danish or English name, or a unique prefix; repeatable. "
+            "Example: --theme krim",
+            autocompletion=_complete_theme,
+            show_default=False,
+        ),
+    ] = None,
+    evidence: Annotated[
+        list[EvidenceKind] | None,
+        typer.Option(
+            "--evidence",
+            "-e",
+            help="Only this evidence kind; repeatable. Example: --evidence forandring",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    effects_only: Annotated[
+        bool,
+        typer.Option(
+            "--effects-only",
+            help="Only effect measurements (the booklet's tested effects). Example: --effects-only",
+        ),
+    ] = False,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            "-s",
+            help="Words to look for in summaries, quotes, names and citations (any case, æøå as "
+            "ae/oe/aa). Example: --search fritidsjob",
+            show_default=False,
+        ),
+    ] = None,
+    cites: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cites",
+            help="Only findings citing this work (id or 'Christensen 2018b'); repeatable. "
+            "Example: --cites 'SBi 2018:09'",
+            show_default=False,
+        ),
+    ] = None,
+    target_group: Annotated[
+        str | None,
+        typer.Option(
+            "--target-group",
+            help="Target group contains this text. Example: --target-group unge",
+            show_default=False,
+        ),
+    ] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            "--outcome",
+            help="Outcome contains this text. Example: --outcome fritidsjob",
+            show_default=False,
+        ),
+    ] = None,
+    activity: Annotated[
+        str | None,
+        typer.Option(
+            "--activity",
+            help="Activity contains this text. Example: --activity lommepenge",
+            show_default=False,
+        ),
+    ] = None,
+    long: Annotated[
+        bool, typer.Option("--long", help="Show each finding's quote and page. Example: --long")
+    ] = False,
+    lang: LangOption = Lang.DA,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List findings; filters combine.
+
+    Example: boligsocial findings --theme kriminalitet --effects-only
+    """
+    dataset = _dataset(ctx)
+    criteria = FindingFilter(
+        themes=tuple(resolve_theme(dataset.themes, typed).id for typed in theme or ()),
+        evidence=tuple(evidence or ()),
+        effects_only=effects_only,
+        search=search,
+        cites=tuple(resolve_reference(dataset.references, typed).id for typed in cites or ()),
+        target_group=target_group,
+        outcome=outcome,
+        activity=activity,
+    )
+    found = filter_findings(dataset, criteria)
+    if not found:
+        _explain_empty(dataset, criteria, lang)
+        if output is OutputFormat.TABLE:
+            return
+    rows = [finding_row(finding, lang) for finding in found]
+    _emit(
+        rows,
+        output,
+        lambda width: findings_view(found, dataset, lang, long=long, width=width),
+    )
+
+
+_IDS_SHOWN = 8
+
+
+def _explain_empty(dataset: Dataset, criteria: FindingFilter, lang: Lang) -> None:
+    messages = _messages()
+    if lang is Lang.DA:
+        messages.print("Ingen fund matcher filtrene.", markup=False)
+    else:
+        messages.print("No findings match these filters.", markup=False)
+    relaxed = relax_empty_query(dataset, criteria)
+    if relaxed is None:
+        return
+    ids = ", ".join(finding.id for finding in relaxed.findings[:_IDS_SHOWN])
+    more = " …" if len(relaxed.findings) > _IDS_SHOWN else ""
+    count = len(relaxed.findings)
+    if lang is Lang.DA:
+        text = f"Uden {relaxed.dropped} ville {count} fund matche" + (
+            f": {ids}{more}" if ids else "."
+        )
+    else:
+        text = f"Without {relaxed.dropped}, {count} findings would match" + (
+            f": {ids}{more}" if ids else "."
+        )
+    messages.print(text, markup=False, highlight=False)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    finding_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The finding's id, or a unique prefix. Example: fritidsjob",
+            autocompletion=_complete_finding,
+        ),
+    ],
+    lang: LangOption = Lang.DA,
+) -> None:
+    """Show everything about one finding: summary, quote and page, evidence kind, references.
+
+    Example: boligsocial show fritidsjob-tre-gange-chance
+    """
+    dataset = _dataset(ctx)
+    finding = resolve_finding(dataset.findings, finding_id)
+    _stdout().print(finding_detail(finding, dataset, lang))
+
+
+@app.command()
+def overview(
+    ctx: typer.Context, lang: LangOption = Lang.DA, output: FormatOption = OutputFormat.TABLE
+) -> None:
+    """The evidence map: themes by evidence kinds, as a grid of counts.
+
+    Example: boligsocial overview --lang en
+    """
+    dataset = _dataset(ctx)
+    rows = evidence_map_rows(dataset, lang)
+    _emit(rows, output, evidence_map_table(rows, dataset, lang))
+
+
+@app.command()
+def challenges(
+    ctx: typer.Context, lang: LangOption = Lang.DA, output: FormatOption = OutputFormat.TABLE
+) -> None:
+    """The nine problems that boligsociale indsatser exist to address.
+
+    Example: boligsocial challenges --format markdown
+    """
+    dataset = _dataset(ctx)
+    rows = [challenge_row(challenge, lang) for challenge in dataset.challenges]
+    _emit(rows, output, simple_table(rows, (("id", "id"), ("text", "challenge")), lang))
+
+
+@app.command()
+def glossary(
+    ctx: typer.Context,
+    term: Annotated[
+        str | None,
+        typer.Argument(
+            help="Show only terms containing this text. Example: helhedsplan", show_default=False
+        ),
+    ] = None,
+    lang: LangOption = Lang.DA,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Terms a newcomer meets, explained.
+
+    Example: boligsocial glossary helhedsplan
+    """
+    dataset = _dataset(ctx)
+    entries = dataset.glossary
+    if term:
+        wanted = fold(term)
+        entries = tuple(
+            entry
+            for entry in entries
+            if wanted in fold(entry.term) or (entry.term_en and wanted in fold(entry.term_en))
+        )
+        if not entries:
+            terms = ", ".join(entry.term for entry in dataset.glossary)
+            raise UsageError(f"No glossary term matches {term!r}. Terms: {terms}.")
+    rows = [glossary_row(entry, lang) for entry in entries]
+    _emit(rows, output, simple_table(rows, (("term", "term"), ("definition", "definition")), lang))
+
+
+@app.command()
+def about(ctx: typer.Context, lang: LangOption = Lang.DA) -> None:
+    """What boligsociale indsatser are, why they exist, who funds them, how the work is done,
+    and how to read the evidence kinds.
+
+    Example: boligsocial about --lang en
+    """
+    dataset = _dataset(ctx)
+    _stdout().print(about_view(dataset, lang))
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Dataset files to check (the bundled one if none). Example: egne.yaml",
+            show_default=False,
+        ),
+    ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="Also check that every quote occurs in this source text (PDF-extracted text; "
+            "hyphenation and line breaks folded). Example: --against booklet.txt",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Check dataset files and print every problem with its place; exit 0 when clean.
+
+    Example: boligsocial validate data/findings.yaml --against booklet.txt
+    """
+    problems, summary = validate_files(tuple(paths or dataset_paths()), against)
+    if problems:
+        raise DatasetError(problems)
+    _messages().print(summary, markup=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,54 @@
+"""The one exception hierarchy, and the exit codes it maps to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, as documented in the README."""
+
+    OK = 0
+    BAD_DATA = 1
+    BAD_USAGE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a dataset, with where it is."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    path: str = ""
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        where = f" {self.path}:" if self.path else ""
+        return f"{place}:{where} {self.message}"
+
+
+class BoligsocialError(Exception):
+    """Base of every error the CLI turns into a message and an exit code."""
+
+    exit_code = ExitCode.BAD_USAGE
+
+
+class UsageError(BoligsocialError):
+    """The user asked for something that does not exist or does not make sense."""
+
+
+class DatasetError(BoligsocialError):
+    """A dataset could not be read or is invalid; carries every problem found."""
+
+    exit_code = ExitCode.BAD_DATA
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))

@@ -1,0 +1,168 @@
+"""Listings as plain data, and one exporter per machine-readable format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+from .model import (
+    Challenge,
+    Dataset,
+    EvidenceKind,
+    Finding,
+    GlossaryEntry,
+    Lang,
+    Localized,
+    Theme,
+)
+
+Row = dict[str, Any]
+
+
+class OutputFormat(StrEnum):
+    """How a listing command writes its result."""
+
+    TABLE = "table"
+    JSON = "json"
+    YAML = "yaml"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_control(text: str) -> str:
+    """Show terminal control characters literally (ESC as \\x1b) so data cannot drive a terminal."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def _text(value: Localized | None, lang: Lang) -> str | None:
+    return value.in_lang(lang) if value else None
+
+
+def finding_row(finding: Finding, lang: Lang) -> Row:
+    """A finding as a flat record under the dataset's field names, texts in `lang`."""
+    return {
+        "id": finding.id,
+        "theme": finding.theme,
+        "evidence": finding.evidence.value,
+        "summary": finding.summary.in_lang(lang),
+        "quote": finding.quote,
+        "page": finding.page,
+        "citations": list(finding.citations),
+        "target_group": _text(finding.target_group, lang),
+        "outcome": _text(finding.outcome, lang),
+        "activity": _text(finding.activity, lang),
+        "magnitude": _text(finding.magnitude, lang),
+        "qualifiers": list(finding.qualifiers),
+        "origin": finding.origin,
+    }
+
+
+def theme_row(theme: Theme, dataset: Dataset, lang: Lang) -> Row:
+    """A theme with its number of findings and of effect measurements."""
+    findings = [finding for finding in dataset.findings if finding.theme == theme.id]
+    return {
+        "id": theme.id,
+        "name": theme.name.in_lang(lang),
+        "findings": len(findings),
+        "effects": sum(1 for finding in findings if finding.evidence is EvidenceKind.EFFEKT),
+        "summary": theme.summary.in_lang(lang),
+    }
+
+
+def evidence_map_rows(dataset: Dataset, lang: Lang) -> list[Row]:
+    """Themes by evidence kinds: one row per theme with a count per kind, and a total."""
+    rows = []
+    for theme in dataset.themes:
+        findings = [finding for finding in dataset.findings if finding.theme == theme.id]
+        row: Row = {"id": theme.id, "name": theme.name.in_lang(lang)}
+        for kind in EvidenceKind:
+            row[kind.value] = sum(1 for finding in findings if finding.evidence is kind)
+        row["total"] = len(findings)
+        rows.append(row)
+    return rows
+
+
+def challenge_row(challenge: Challenge, lang: Lang) -> Row:
+    """A challenge with its quote and page."""
+    return {
+        "id": challenge.id,
+        "text": challenge.text.in_lang(lang),
+        "quote": challenge.quote,
+        "page": challenge.page,
+    }
+
+
+def glossary_row(entry: GlossaryEntry, lang: Lang) -> Row:
+    """A glossary entry with its definition in `lang`."""
+    return {
+        "term": entry.term,
+        "term_en": entry.term_en,
+        "definition": entry.definition.in_lang(lang),
+    }
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return escape_control(str(value))
+
+
+def export_json(rows: Sequence[Row]) -> str:
+    """A JSON array, UTF-8 letters kept, keys in record order."""
+    return json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n"
+
+
+def export_yaml(rows: Sequence[Row]) -> str:
+    """A YAML list, UTF-8 letters kept, keys in record order."""
+    import yaml  # noqa: PLC0415 - only this format needs it
+
+    return yaml.safe_dump(list(rows), allow_unicode=True, sort_keys=False, width=1000)
+
+
+def export_csv(rows: Sequence[Row]) -> str:
+    """CSV with a header row; lists joined with '; '."""
+    if not rows:
+        return ""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+    return buffer.getvalue()
+
+
+def export_markdown(rows: Sequence[Row]) -> str:
+    """A GitHub-flavoured Markdown table; pipes and line breaks in cells escaped."""
+    if not rows:
+        return ""
+    columns = list(rows[0])
+
+    def cell(value: Any) -> str:
+        return _cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "| " + " | ".join("---" for _ in columns) + " |",
+        *("| " + " | ".join(cell(row[column]) for column in columns) + " |" for row in rows),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+Exporter = Callable[[Sequence[Row]], str]
+
+EXPORTERS: Mapping[OutputFormat, Exporter] = {
+    OutputFormat.JSON: export_json,
+    OutputFormat.YAML: export_yaml,
+    OutputFormat.CSV: export_csv,
+    OutputFormat.MARKDOWN: export_markdown,
+}
+"""Every format but `table`, which Rich renders."""

@@ -1,0 +1,223 @@
+"""Matching as people type, and filters over findings: pure functions on records."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .errors import UsageError
+from .model import Dataset, EvidenceKind, Finding, Localized, Reference, Theme
+
+_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+_DIGRAPHS = re.compile(r"aa|ae|oe")
+_DIGRAPH_TO_VOWEL = {"aa": "a", "ae": "a", "oe": "o"}
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Fold case, accents and Danish letters so that ae/a/æ, oe/o/ø and aa/a/å all match."""
+    text = text.casefold().translate(_DANISH_LETTERS)
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    text = _DIGRAPHS.sub(lambda match: _DIGRAPH_TO_VOWEL[match.group()], text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _localized(value: Localized | None) -> tuple[str, ...]:
+    return (value.da, value.en) if value else ()
+
+
+def _suggest(value: str, choices: Iterable[str]) -> str | None:
+    folded = {fold(choice): choice for choice in choices}
+    close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.5)
+    return folded[close[0]] if close else None
+
+
+def _unknown(
+    what: str, value: str, choices: Sequence[str], names: Iterable[str] = ()
+) -> UsageError:
+    suggestion = _suggest(value, [*choices, *names])
+    hint = f" Mente du / did you mean {suggestion!r}?" if suggestion else ""
+    shown = ", ".join(choices)
+    return UsageError(f"Unknown {what} {value!r}.{hint} Valid choices: {shown}.")
+
+
+def resolve_theme(themes: Sequence[Theme], typed: str) -> Theme:
+    """Find a theme by id, Danish or English name, any case or spelling of æøå, or unique prefix."""
+    wanted = fold(typed)
+    keys = [(theme, [fold(theme.id), fold(theme.name.da), fold(theme.name.en)]) for theme in themes]
+    exact = [theme for theme, names in keys if wanted in names]
+    if len(exact) == 1:
+        return exact[0]
+    prefixed = (
+        [theme for theme, names in keys if any(name.startswith(wanted) for name in names)]
+        if wanted
+        else []
+    )
+    if len(prefixed) == 1:
+        return prefixed[0]
+    ids = [theme.id for theme in themes]
+    if len(prefixed) > 1:
+        matches = ", ".join(theme.id for theme in prefixed)
+        raise UsageError(f"Theme {typed!r} is ambiguous: it matches {matches}.")
+    names = [name for theme in themes for name in (theme.name.da, theme.name.en)]
+    raise _unknown("theme", typed, ids, names)
+
+
+def resolve_finding(findings: Sequence[Finding], typed: str) -> Finding:
+    """Find a finding by id (folded), or by unique id prefix."""
+    wanted = fold(typed)
+    for finding in findings:
+        if fold(finding.id) == wanted:
+            return finding
+    prefixed = (
+        [finding for finding in findings if fold(finding.id).startswith(wanted)] if wanted else []
+    )
+    if len(prefixed) == 1:
+        return prefixed[0]
+    ids = [finding.id for finding in findings]
+    if len(prefixed) > 1:
+        matches = ", ".join(finding.id for finding in prefixed)
+        raise UsageError(f"Finding {typed!r} is ambiguous: it matches {matches}.")
+    raise _unknown("finding", typed, ids)
+
+
+def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
+    """Find a reference by id or a loose form people type ("Christensen 2018b", "SBi 2018:09")."""
+    wanted = _loose(typed)
+    for reference in references:
+        if wanted in (_loose(reference.id), _loose(reference.cited_as)):
+            return reference
+    candidates = [
+        reference for reference in references if _loose(reference.cited_as).startswith(wanted)
+    ]
+    if len(candidates) == 1:
+        return candidates[0]
+    ids = [reference.id for reference in references]
+    if len(candidates) > 1:
+        matches = ", ".join(reference.id for reference in candidates)
+        raise UsageError(f"Reference {typed!r} is ambiguous: it matches {matches}.")
+    raise _unknown("reference", typed, ids, [reference.cited_as for reference in references])
+
+
+def _loose(text: str) -> str:
+    """Fold a citation to letters and digits only, dropping 'm.fl.', 'et al.' and '&'."""
+    text = fold(text)
+    text = re.sub(r"\b(m\.? ?fl|et al|mfl)\b\.?", " ", text)
+    return re.sub(r"[^a-z0-9]+", "", text.replace(" og ", " ").replace(" and ", " "))
+
+
+@dataclass(frozen=True, slots=True)
+class FindingFilter:
+    """A set of filters that combine (AND); empty fields do not filter."""
+
+    themes: tuple[str, ...] = ()
+    evidence: tuple[EvidenceKind, ...] = ()
+    effects_only: bool = False
+    search: str | None = None
+    cites: tuple[str, ...] = ()
+    target_group: str | None = None
+    outcome: str | None = None
+    activity: str | None = None
+
+    def active(self) -> tuple[tuple[str, Callable[[Finding], bool]], ...]:
+        """The filters in use, each as (the option that set it, its predicate)."""
+        return tuple(self._predicates())
+
+    def _predicates(self) -> Iterable[tuple[str, Callable[[Finding], bool]]]:
+        if self.themes:
+            yield "--theme", lambda finding: finding.theme in self.themes
+        if self.evidence:
+            yield "--evidence", lambda finding: finding.evidence in self.evidence
+        if self.effects_only:
+            yield "--effects-only", lambda finding: finding.evidence is EvidenceKind.EFFEKT
+        if self.cites:
+            yield "--cites", lambda finding: any(ref in finding.citations for ref in self.cites)
+        for option, value, attribute in (
+            ("--target-group", self.target_group, "target_group"),
+            ("--outcome", self.outcome, "outcome"),
+            ("--activity", self.activity, "activity"),
+        ):
+            if value:
+                yield option, _field_contains(attribute, fold(value))
+
+
+def _field_contains(attribute: str, wanted: str) -> Callable[[Finding], bool]:
+    def predicate(finding: Finding) -> bool:
+        return any(wanted in fold(text) for text in _localized(getattr(finding, attribute)))
+
+    return predicate
+
+
+def searchable_text(finding: Finding, dataset: Dataset) -> str:
+    """The folded text a search looks in: summaries, quote, names, themes and citations."""
+    references = {reference.id: reference for reference in dataset.references}
+    themes = {theme.id: theme for theme in dataset.themes}
+    parts: list[str] = [
+        finding.id,
+        finding.quote,
+        *_localized(finding.summary),
+        *finding.qualifiers,
+    ]
+    for value in (finding.target_group, finding.outcome, finding.activity, finding.magnitude):
+        parts.extend(_localized(value))
+    theme = themes.get(finding.theme)
+    if theme:
+        parts.extend((theme.id, theme.name.da, theme.name.en))
+    for citation in finding.citations:
+        reference = references.get(citation)
+        if reference:
+            parts.extend((reference.id, reference.cited_as, reference.title or ""))
+            parts.extend(name.family or name.literal or "" for name in reference.author)
+    return fold(" ".join(parts))
+
+
+def filter_findings(dataset: Dataset, criteria: FindingFilter) -> tuple[Finding, ...]:
+    """The findings that pass every filter, in dataset order."""
+    predicates = [predicate for _, predicate in criteria.active()]
+    if criteria.search:
+        predicates.append(_search_predicate(dataset, criteria.search))
+    return tuple(
+        finding for finding in dataset.findings if all(test(finding) for test in predicates)
+    )
+
+
+def _search_predicate(dataset: Dataset, text: str) -> Callable[[Finding], bool]:
+    words = fold(text).split()
+
+    def predicate(finding: Finding) -> bool:
+        haystack = searchable_text(finding, dataset)
+        return all(word in haystack for word in words)
+
+    return predicate
+
+
+@dataclass(frozen=True, slots=True)
+class Relaxation:
+    """What a query would match without its narrowest filter."""
+
+    dropped: str
+    findings: tuple[Finding, ...]
+
+
+def relax_empty_query(dataset: Dataset, criteria: FindingFilter) -> Relaxation | None:
+    """For a query that matched nothing: drop the narrowest filter and say what remains."""
+    named = list(criteria.active())
+    if criteria.search:
+        named.append(("--search", _search_predicate(dataset, criteria.search)))
+    if len(named) < 2:  # noqa: PLR2004 - dropping the only filter is no suggestion
+        return None
+    alone = {
+        option: sum(1 for finding in dataset.findings if predicate(finding))
+        for option, predicate in named
+    }
+    narrowest = min(alone, key=lambda option: alone[option])
+    rest = [predicate for option, predicate in named if option != narrowest]
+    remaining = tuple(
+        finding for finding in dataset.findings if all(test(finding) for test in rest)
+    )
+    return Relaxation(narrowest, remaining)

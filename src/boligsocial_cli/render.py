@@ -1,0 +1,273 @@
+"""Rich renderables for tables and detail views. Dataset text is always literal `Text`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .dataset import BUNDLED_LABEL
+from .exporters import Row, escape_control
+from .model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
+
+EVIDENCE_STYLES = {
+    EvidenceKind.EFFEKT: "bold white on green",
+    EvidenceKind.FORANDRING: "black on yellow",
+    EvidenceKind.VURDERING: "white on blue",
+    EvidenceKind.FORSKNING: "white on magenta",
+}
+
+_LABELS = {
+    "id": Localized("id", "id"),
+    "theme": Localized("tema", "theme"),
+    "themes": Localized("Temaer", "Themes"),
+    "name": Localized("navn", "name"),
+    "findings": Localized("fund", "findings"),
+    "effects": Localized("effekter", "effects"),
+    "summary": Localized("resumé", "summary"),
+    "evidence": Localized("evidens", "evidence"),
+    "citation": Localized("kilde", "source"),
+    "quote": Localized("Citat", "Quote"),
+    "page": Localized("side", "page"),
+    "qualifiers": Localized("Forbehold", "Qualifiers"),
+    "target_group": Localized("Målgruppe", "Target group"),
+    "outcome": Localized("Udfald", "Outcome"),
+    "activity": Localized("Aktivitet", "Activity"),
+    "magnitude": Localized("Størrelse", "Magnitude"),
+    "references": Localized("Referencer", "References"),
+    "origin": Localized("Kilde-fil", "Source file"),
+    "not_curated": Localized("egne data", "own data"),
+    "total": Localized("i alt", "total"),
+    "challenge": Localized("udfordring", "challenge"),
+    "term": Localized("begreb", "term"),
+    "definition": Localized("forklaring", "definition"),
+    "evidence_kinds": Localized("Sådan læses evidensen", "How to read the evidence"),
+}
+
+
+def label(key: str, lang: Lang) -> str:
+    """A user-facing label in `lang`."""
+    return _LABELS[key].in_lang(lang)
+
+
+def literal(text: str, style: str = "") -> Text:
+    """Dataset text as a renderable that no markup or control sequence can change."""
+    return Text(escape_control(text), style=style)
+
+
+def evidence_badge(kind: EvidenceKind, dataset: Dataset, lang: Lang) -> Text:
+    """A coloured badge naming an evidence kind."""
+    names = {info.kind: info.name.in_lang(lang) for info in dataset.evidence_kinds}
+    return Text(f" {names.get(kind, kind.value)} ", style=EVIDENCE_STYLES[kind])
+
+
+def _origin_mark(origin: str, lang: Lang, *, with_file: bool = False) -> Text:
+    """Marks records from outside the bundled, curated data (optionally naming the file)."""
+    if origin in ("", BUNDLED_LABEL):
+        return Text()
+    where = f": {escape_control(origin)}" if with_file else ""
+    return Text(f" [{label('not_curated', lang)}{where}]", style="italic red")
+
+
+def short_citation(finding: Finding, dataset: Dataset) -> str:
+    """The booklet's own citation forms for a finding, joined."""
+    return _cited_as(finding.citations, dataset)
+
+
+def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
+    """One row per theme: name, count of findings and effects, summary."""
+    table = Table(box=box.SIMPLE_HEAD, title=label("themes", lang))
+    table.add_column(label("id", lang), style="bold", no_wrap=True)
+    table.add_column(label("name", lang))
+    table.add_column(label("findings", lang), justify="right")
+    table.add_column(label("effects", lang), justify="right", style="green")
+    table.add_column(label("summary", lang), ratio=1)
+    for row in rows:
+        table.add_row(
+            literal(row["id"]),
+            literal(row["name"]),
+            str(row["findings"]),
+            str(row["effects"]),
+            literal(row["summary"]),
+        )
+    return table
+
+
+WIDE_TABLE_COLUMNS = 120
+"""Below this width findings are listed as stacked entries rather than a table."""
+
+
+def findings_view(
+    findings: Sequence[Finding], dataset: Dataset, lang: Lang, *, long: bool, width: int
+) -> RenderableType:
+    """Findings as a table on wide terminals, or as stacked entries on narrow ones."""
+    if width >= WIDE_TABLE_COLUMNS:
+        return findings_table(findings, dataset, lang, long=long)
+    return findings_stacked(findings, dataset, lang, long=long)
+
+
+def _quote_line(finding: Finding, lang: Lang) -> Text:
+    line = literal(f"“{finding.quote}”", "italic")
+    line.append(f" ({label('page', lang)} {finding.page})", style="dim")
+    return line
+
+
+def findings_table(
+    findings: Sequence[Finding], dataset: Dataset, lang: Lang, *, long: bool = False
+) -> Table:
+    """Findings with id, theme, evidence badge, summary and short citation (and quote if long)."""
+    table = Table(box=box.SIMPLE_HEAD, show_lines=long)
+    table.add_column(label("id", lang), style="bold", no_wrap=True)
+    table.add_column(label("theme", lang), no_wrap=True)
+    table.add_column(label("evidence", lang), no_wrap=True)
+    table.add_column(label("summary", lang), ratio=3)
+    table.add_column(label("citation", lang), style="cyan", ratio=1)
+    for finding in findings:
+        summary = literal(finding.summary.in_lang(lang))
+        summary.append_text(_origin_mark(finding.origin, lang))
+        if long:
+            summary.append("\n\n")
+            summary.append_text(_quote_line(finding, lang))
+        table.add_row(
+            literal(finding.id),
+            literal(finding.theme),
+            evidence_badge(finding.evidence, dataset, lang),
+            summary,
+            literal(short_citation(finding, dataset)),
+        )
+    return table
+
+
+def findings_stacked(
+    findings: Sequence[Finding], dataset: Dataset, lang: Lang, *, long: bool = False
+) -> Group:
+    """Findings one under another: id and badge, theme, summary, citation (and quote if long)."""
+    parts: list[RenderableType] = []
+    for finding in findings:
+        heading = literal(finding.id, "bold")
+        heading.append(" ")
+        heading.append_text(evidence_badge(finding.evidence, dataset, lang))
+        heading.append(f" {escape_control(finding.theme)}", style="dim")
+        heading.append_text(_origin_mark(finding.origin, lang))
+        parts.append(heading)
+        parts.append(literal(finding.summary.in_lang(lang)))
+        citation = short_citation(finding, dataset)
+        if citation:
+            parts.append(literal(citation, "cyan"))
+        if long:
+            parts.append(_quote_line(finding, lang))
+        parts.append(Text())
+    return Group(*parts)
+
+
+def finding_detail(
+    finding: Finding, dataset: Dataset, lang: Lang, bibliography: str | None = None
+) -> Group:
+    """Everything about one finding: summary, quote, page, evidence kind, qualifiers, references."""
+    info = {item.kind: item for item in dataset.evidence_kinds}.get(finding.evidence)
+    themes = {theme.id: theme for theme in dataset.themes}
+    heading = literal(finding.id, "bold")
+    heading.append("  ")
+    heading.append_text(evidence_badge(finding.evidence, dataset, lang))
+    theme = themes.get(finding.theme)
+    heading.append(f"  {label('theme', lang)}: ", style="dim")
+    heading.append(escape_control(theme.name.in_lang(lang) if theme else finding.theme))
+    heading.append_text(_origin_mark(finding.origin, lang, with_file=True))
+    parts: list[RenderableType] = [heading, Text(), literal(finding.summary.in_lang(lang))]
+    quote = literal(f"“{finding.quote}”", "italic")
+    quote.append(f"\n— {label('page', lang)} {finding.page}", style="dim")
+    parts.append(Panel(quote, title=label("quote", lang), title_align="left", box=box.ROUNDED))
+    if info:
+        explanation = Text(f"{info.name.in_lang(lang)}: ", style="bold")
+        explanation.append(escape_control(info.explanation.in_lang(lang)))
+        parts.append(explanation)
+    details = Table.grid(padding=(0, 2))
+    details.add_column(style="bold", no_wrap=True)
+    details.add_column()
+    for key in ("target_group", "outcome", "activity", "magnitude"):
+        value: Localized | None = getattr(finding, key)
+        if value:
+            details.add_row(label(key, lang), literal(value.in_lang(lang)))
+    if finding.qualifiers:
+        details.add_row(
+            label("qualifiers", lang), literal(", ".join(f"“{q}”" for q in finding.qualifiers))
+        )
+    if details.row_count:
+        parts.extend((Text(), details))
+    references = {reference.id: reference for reference in dataset.references}
+    cited: list[Reference] = [references[c] for c in finding.citations if c in references]
+    if cited or bibliography:
+        body = (
+            literal(bibliography)
+            if bibliography
+            else literal("\n".join(reference.cited_as for reference in cited))
+        )
+        parts.append(Panel(body, title=label("references", lang), title_align="left"))
+    return Group(*parts)
+
+
+def evidence_map_table(rows: Sequence[Row], dataset: Dataset, lang: Lang) -> Table:
+    """Themes by evidence kinds as a grid of counts; empty cells dimmed, effects highlighted."""
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column(label("theme", lang))
+    for kind in EvidenceKind:
+        table.add_column(evidence_badge(kind, dataset, lang), justify="center")
+    table.add_column(label("total", lang), justify="right", style="bold")
+    for row in rows:
+        cells: list[Text] = []
+        for kind in EvidenceKind:
+            count = row[kind.value]
+            style = "dim" if count == 0 else ("bold green" if kind is EvidenceKind.EFFEKT else "")
+            cells.append(Text("·" if count == 0 else str(count), style=style))
+        table.add_row(literal(row["name"]), *cells, str(row["total"]))
+    return table
+
+
+def simple_table(rows: Sequence[Row], columns: Sequence[tuple[str, str]], lang: Lang) -> Table:
+    """A table of `rows` showing `columns` (row key, label key), every cell literal."""
+    table = Table(box=box.SIMPLE_HEAD)
+    for _, label_key in columns:
+        table.add_column(label(label_key, lang), ratio=1 if label_key != "id" else None)
+    for row in rows:
+        table.add_row(*(literal(_plain(row[key])) for key, _ in columns))
+    return table
+
+
+def _plain(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def about_view(dataset: Dataset, lang: Lang) -> Group:
+    """The background sections, then how to read the evidence kinds."""
+    parts: list[RenderableType] = []
+    booklet = dataset.meta.booklet
+    title = literal(booklet.title or booklet.cited_as, "bold")
+    parts.extend((title, literal(dataset.meta.description.in_lang(lang)), Text()))
+    for section in dataset.background:
+        body = Text()
+        for index, passage in enumerate(section.passages):
+            if index:
+                body.append("\n\n")
+            body.append(escape_control(passage.text.in_lang(lang)))
+            cited = _cited_as(passage.citations, dataset)
+            if cited:
+                body.append(f" ({cited})", style="cyan")
+        parts.append(Panel(body, title=literal(section.title.in_lang(lang)), title_align="left"))
+    kinds = Table.grid(padding=(0, 2))
+    kinds.add_column(no_wrap=True)
+    kinds.add_column()
+    for info in dataset.evidence_kinds:
+        kinds.add_row(
+            evidence_badge(info.kind, dataset, lang), literal(info.explanation.in_lang(lang))
+        )
+    parts.append(Panel(kinds, title=label("evidence_kinds", lang), title_align="left"))
+    return Group(*parts)
+
+
+def _cited_as(citations: Sequence[str], dataset: Dataset) -> str:
+    cited = {reference.id: reference.cited_as for reference in dataset.references}
+    return "; ".join(cited.get(citation, citation) for citation in citations)

@@ -1,0 +1,320 @@
+"""Check a parsed dataset file against the typed model; collect every problem with its place."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import types
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, is_dataclass
+from enum import Enum
+from typing import Any, Union, get_args, get_origin
+
+from .errors import Problem
+from .model import Dataset, EvidenceKind, record_fields
+from .safe_yaml import YamlDocument
+
+
+def _optional_inner(hint: Any) -> Any | None:
+    """For `X | None` return X; otherwise None."""
+    if get_origin(hint) in (Union, types.UnionType):
+        inner = [arg for arg in get_args(hint) if arg is not type(None)]
+        if len(inner) == 1:
+            return inner[0]
+    return None
+
+
+def describe_value(value: object) -> str:  # noqa: PLR0911 - one return per kind of value
+    """Say what a YAML value was read as, with a hint for YAML 1.1 surprises."""
+    if isinstance(value, bool):
+        return (
+            f"the boolean {str(value).lower()} (YAML reads unquoted yes/no/on/off/true/false "
+            "as booleans: put the value in quotes)"
+        )
+    if isinstance(value, int):
+        return (
+            f"the integer {value} (write text in quotes; YAML 1.1 reads unquoted values such "
+            "as 2018:09 as a base-60 number)"
+        )
+    if isinstance(value, float):
+        return f"the number {value} (put the value in quotes to keep it as text)"
+    if isinstance(value, datetime.date):
+        return f"the date {value.isoformat()} (put the value in quotes to keep it as text)"
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+def _expected(hint: Any) -> str:
+    """Name the kind of value a type hint asks for, for messages."""
+    if hint is str:
+        return "text"
+    if hint is int:
+        return "a whole number"
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return "one of " + ", ".join(member.value for member in hint)
+    if get_origin(hint) is tuple:
+        return "a list"
+    if isinstance(hint, type) and is_dataclass(hint):
+        keys = [item.key for item in record_fields(hint) if item.required]
+        return "a mapping with " + ", ".join(keys)
+    return str(hint)  # pragma: no cover - every hint in the model is covered above
+
+
+@dataclass(slots=True)
+class _Checker:
+    """Walks raw data beside the model's type hints, collecting located problems."""
+
+    file: str
+    document: YamlDocument
+    problems: list[Problem]
+
+    def report(self, container: object, member: object, path: str, message: str) -> None:
+        line = self.document.positions.line_of(container, member)
+        self.problems.append(Problem(self.file, message, line=line, path=path))
+
+    def check_value(  # noqa: PLR0912 - one branch per kind of type hint
+        self, hint: Any, value: Any, where: tuple[object, object, str]
+    ) -> None:
+        container, member, path = where
+        inner = _optional_inner(hint)
+        if inner is not None:
+            if value is not None:
+                self.check_value(inner, value, where)
+            return
+        if hint is str:
+            if not isinstance(value, str):
+                self.report(container, member, path, f"expected text, got {describe_value(value)}")
+            elif not value.strip():
+                self.report(container, member, path, "must not be empty")
+        elif hint is int:
+            if not isinstance(value, int) or isinstance(value, bool):
+                self.report(
+                    container, member, path, f"expected a whole number, got {describe_value(value)}"
+                )
+        elif isinstance(hint, type) and issubclass(hint, Enum):
+            allowed = [member_.value for member_ in hint]
+            if value not in allowed:
+                shown = value if isinstance(value, str) else describe_value(value)
+                self.report(
+                    container, member, path, f"{shown!r} is not one of {', '.join(allowed)}"
+                )
+        elif get_origin(hint) is tuple:
+            if not isinstance(value, list):
+                self.report(
+                    container, member, path, f"expected a list, got {describe_value(value)}"
+                )
+                return
+            (item_hint, _) = get_args(hint)
+            for index, item in enumerate(value):
+                self.check_value(item_hint, item, (value, index, f"{path}[{index}]"))
+        elif isinstance(hint, type) and is_dataclass(hint):
+            self.check_record(hint, value, where)
+
+    def check_record(
+        self, record_type: type, value: Any, where: tuple[object, object, str]
+    ) -> None:
+        container, member, path = where
+        if not isinstance(value, dict):
+            self.report(
+                container,
+                member,
+                path,
+                f"expected {_expected(record_type)}, got {describe_value(value)}",
+            )
+            return
+        known = {item.key: item for item in record_fields(record_type)}
+        for key in value:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), list(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                self.report(
+                    value,
+                    key,
+                    _join(path, str(key)),
+                    f"unknown field{hint}; known fields: {', '.join(known)}",
+                )
+        for item in known.values():
+            field_path = _join(path, item.key)
+            if item.key not in value or (value[item.key] is None and item.required):
+                if item.required:
+                    self.report(value, None, field_path, "missing (required)")
+                continue
+            field_value = value[item.key]
+            self.check_value(item.hint, field_value, (value, item.key, field_path))
+            if (
+                item.pattern
+                and isinstance(field_value, str)
+                and field_value.strip()
+                and not re.fullmatch(item.pattern, field_value)
+            ):
+                self.report(
+                    value,
+                    item.key,
+                    field_path,
+                    f"{field_value!r} is not a slug (lower-case letters, digits and "
+                    "single hyphens, e.g. 'fritidsjob-effekt')",
+                )
+            if (
+                item.minimum is not None
+                and isinstance(field_value, int)
+                and not isinstance(field_value, bool)
+                and field_value < item.minimum
+            ):
+                self.report(
+                    value,
+                    item.key,
+                    field_path,
+                    f"must be at least {item.minimum}, not {field_value}",
+                )
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _label(path: str, record: dict[str, Any]) -> str:
+    """`findings[3]` becomes `findings[3] (id)` when the record has a usable id."""
+    record_id = record.get("id")
+    return f"{path} ({record_id})" if isinstance(record_id, str) and record_id else path
+
+
+def _records(document: YamlDocument, section: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The well-formed records of a top-level list, with their labelled paths."""
+    root = document.data
+    items = root.get(section) if isinstance(root, dict) else None
+    if isinstance(items, list):
+        for index, record in enumerate(items):
+            if isinstance(record, dict):
+                yield _label(f"{section}[{index}]", record), record
+
+
+def _passages(document: YamlDocument) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every passage in themes' context and background sections, with its path."""
+    for section, key in (("themes", "context"), ("background", "passages")):
+        for path, record in _records(document, section):
+            passages = record.get(key)
+            if isinstance(passages, list):
+                for index, passage in enumerate(passages):
+                    if isinstance(passage, dict):
+                        yield f"{path}.{key}[{index}]", passage
+
+
+def _check_unique_ids(checker: _Checker, section: str) -> set[str]:
+    """Report ids used twice in `section`; return the ids it defines."""
+    seen: dict[str, str] = {}
+    for path, record in _records(checker.document, section):
+        record_id = record.get("id")
+        if not isinstance(record_id, str):
+            continue
+        if record_id in seen:
+            message = f"duplicate id, first used at {seen[record_id]}"
+            checker.report(record, "id", f"{path}.id", message)
+        else:
+            seen[record_id] = path
+    return set(seen)
+
+
+def _check_links(checker: _Checker, themes: set[str], references: set[str]) -> None:
+    """Every finding's theme and every citation must name a defined record."""
+    document = checker.document
+    for path, finding in _records(document, "findings"):
+        theme = finding.get("theme")
+        if isinstance(theme, str) and theme not in themes:
+            checker.report(finding, "theme", f"{path}.theme", _unknown("theme", theme, themes))
+    for path, record in [*_records(document, "findings"), *_passages(document)]:
+        citations = record.get("citations")
+        if not isinstance(citations, list):
+            continue
+        for index, citation in enumerate(citations):
+            if isinstance(citation, str) and citation not in references:
+                message = _unknown("reference", citation, references)
+                checker.report(citations, index, f"{path}.citations[{index}]", message)
+
+
+def _check_pages(checker: _Checker, pages: object) -> None:
+    """With meta.pages given, every page must lie within the publication."""
+    if not isinstance(pages, int) or isinstance(pages, bool):
+        return
+    document = checker.document
+    located = [*_records(document, "findings"), *_passages(document)]
+    for path, record in [*located, *_records(document, "challenges")]:
+        page = record.get("page")
+        if isinstance(page, int) and not isinstance(page, bool) and page > pages:
+            message = f"must be 1-{pages} (the publication has {pages} pages), not {page}"
+            checker.report(record, "page", f"{path}.page", message)
+
+
+def _check_evidence_kinds(checker: _Checker, explained: object) -> None:
+    """Each evidence kind is explained exactly once."""
+    if not isinstance(explained, list):
+        return
+    kinds = [record.get("kind") for record in explained if isinstance(record, dict)]
+    for kind in EvidenceKind:
+        if kinds.count(kind.value) > 1:
+            checker.report(explained, None, "evidence_kinds", f"{kind.value!r} explained twice")
+        elif kind.value not in kinds:
+            checker.report(explained, None, "evidence_kinds", f"no explanation of {kind.value!r}")
+
+
+def check_cross_references(
+    checker: _Checker,
+    known_themes: Iterable[str] = (),
+    known_references: Iterable[str] = (),
+) -> None:
+    """Unique ids, theme and citation ids that resolve, pages within the publication."""
+    ids = {
+        section: _check_unique_ids(checker, section)
+        for section in ("themes", "findings", "challenges", "background", "references")
+    }
+    _check_links(
+        checker, ids["themes"] | set(known_themes), ids["references"] | set(known_references)
+    )
+    root = checker.document.data
+    meta = root.get("meta")
+    _check_pages(checker, meta.get("pages") if isinstance(meta, dict) else None)
+    _check_evidence_kinds(checker, root.get("evidence_kinds"))
+
+
+def _unknown(what: str, value: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, sorted(choices), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown {what} {value!r}{hint}"
+
+
+def check_quotes_against(document: YamlDocument, file: str, page_of: Any) -> list[Problem]:
+    """Every quote must occur in a source text; `page_of(quote)` gives its page or None."""
+    checker = _Checker(file, document, [])
+    quoted = [
+        *_records(document, "findings"),
+        *_records(document, "challenges"),
+        *_passages(document),
+    ]
+    for path, record in quoted:
+        quote, page = record.get("quote"), record.get("page")
+        if not isinstance(quote, str) or not quote.strip():
+            continue
+        found = page_of(quote)
+        if found is None:
+            checker.report(
+                record, "quote", f"{path}.quote", "quote does not occur in the source text"
+            )
+        elif isinstance(page, int) and found != page:
+            checker.report(
+                record, "page", f"{path}.page", f"the quote starts on page {found}, not {page}"
+            )
+    return checker.problems
+
+
+def check_document(document: YamlDocument, file: str) -> list[Problem]:
+    """Every problem in a dataset file: shape, types, vocabularies and cross-references."""
+    checker = _Checker(file, document, [])
+    checker.check_record(Dataset, document.data, (None, None, ""))
+    if isinstance(document.data, dict):
+        check_cross_references(checker)
+    return checker.problems
