@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -59,6 +58,8 @@ class _BoundaryGroup(TyperGroup):
             return super().invoke(ctx)
         except BoligsocialError as error:
             if ctx.obj and ctx.obj.get("debug"):
+                import traceback  # noqa: PLC0415 - only --debug needs it
+
                 traceback.print_exc()
             _messages().print(f"Error: {error}", markup=False, highlight=False)
             raise typer.Exit(error.exit_code) from None

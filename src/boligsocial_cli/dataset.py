@@ -7,15 +7,17 @@ import types
 from collections.abc import Mapping, Sequence
 from dataclasses import is_dataclass
 from enum import Enum
-from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
 from .errors import DatasetError, Problem
 from .model import Dataset, record_fields
-from .safe_yaml import YamlDocument, read_yaml_file
-from .source_text import SourceText
-from .validate import check_document, check_quotes_against
+
+if TYPE_CHECKING:
+    from .safe_yaml import YamlDocument
+
+# The YAML reader and the validator are imported where a file is parsed, so that a
+# lookup served from the cache (see cache.py) imports neither of them, nor PyYAML.
 
 DATA_ENV = "BOLIGSOCIAL_DATA"
 BUNDLED_LABEL = "bundled"
@@ -25,6 +27,11 @@ RecordT = TypeVar("RecordT")
 
 def bundled_dataset_path() -> Path:
     """The dataset that ships inside the package."""
+    beside = Path(__file__).with_name("data") / "findings.yaml"
+    if beside.is_file():  # an unpacked package, as pip installs it: no importlib.resources
+        return beside
+    from importlib import resources  # noqa: PLC0415 - a zipped package, say
+
     return Path(str(resources.files("boligsocial_cli") / "data" / "findings.yaml"))
 
 
@@ -68,6 +75,8 @@ def build_record(record_type: type[RecordT], raw: Mapping[str, Any], origin: str
 
 def build_dataset(document: YamlDocument, file: str, origin: str) -> Dataset:
     """Validate a parsed file and build it; raise DatasetError with every problem found."""
+    from .validate import check_document  # noqa: PLC0415 - see the imports above
+
     problems = check_document(document, file)
     if problems:
         raise DatasetError(problems)
@@ -76,6 +85,8 @@ def build_dataset(document: YamlDocument, file: str, origin: str) -> Dataset:
 
 def load_dataset(path: Path, origin: str | None = None) -> Dataset:
     """Read, validate and build one dataset file."""
+    from .safe_yaml import read_yaml_file  # noqa: PLC0415 - see the imports above
+
     label = (
         origin
         if origin is not None
@@ -89,6 +100,10 @@ def validate_files(paths: Sequence[Path], against: Path | None = None) -> tuple[
 
     Returns the problems and a one-line summary of what was checked.
     """
+    from .safe_yaml import read_yaml_file  # noqa: PLC0415 - see the imports above
+    from .source_text import SourceText  # noqa: PLC0415
+    from .validate import check_document, check_quotes_against  # noqa: PLC0415
+
     problems: list[Problem] = []
     source: SourceText | None = None
     if against is not None:
