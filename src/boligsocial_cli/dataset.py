@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import is_dataclass
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
@@ -47,18 +50,50 @@ def dataset_paths(
     return (bundled_dataset_path(),)
 
 
-def _build_value(hint: Any, value: Any, origin: str) -> Any:
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large, acyclic structure is built.
+
+    Otherwise every few thousand new objects trigger a collection that walks all the
+    objects made so far: reading a 10,000-finding file took four times as long.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_AS_IS, _OPTIONAL, _TUPLE, _ENUM, _RECORD = range(5)
+
+
+@cache
+def _kind_of(hint: Any) -> tuple[int, Any]:
+    """How a value of `hint` is built, and the hint inside it (worked out once per hint)."""
     if get_origin(hint) in (Union, types.UnionType):
-        inner = next(arg for arg in get_args(hint) if arg is not type(None))
-        return None if value is None else _build_value(inner, value, origin)
+        return _OPTIONAL, next(arg for arg in get_args(hint) if arg is not type(None))
     if get_origin(hint) is tuple:
-        (item_hint, _) = get_args(hint)
-        return tuple(_build_value(item_hint, item, origin) for item in value or ())
+        return _TUPLE, get_args(hint)[0]
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return hint(value)
+        return _ENUM, hint
     if isinstance(hint, type) and is_dataclass(hint):
-        return build_record(hint, value, origin)
-    return value
+        return _RECORD, hint
+    return _AS_IS, hint
+
+
+def _build_value(hint: Any, value: Any, origin: str) -> Any:
+    kind, inner = _kind_of(hint)
+    if kind == _AS_IS:
+        return value
+    if kind == _OPTIONAL:
+        return None if value is None else _build_value(inner, value, origin)
+    if kind == _TUPLE:
+        return tuple(_build_value(inner, item, origin) for item in value or ())
+    if kind == _ENUM:
+        return inner(value)
+    return build_record(inner, value, origin)
 
 
 def build_record(record_type: type[RecordT], raw: Mapping[str, Any], origin: str = "") -> RecordT:
@@ -92,7 +127,8 @@ def load_dataset(path: Path, origin: str | None = None) -> Dataset:
         if origin is not None
         else (BUNDLED_LABEL if path == bundled_dataset_path() else str(path))
     )
-    return build_dataset(read_yaml_file(path), str(path), label)
+    with gc_paused():
+        return build_dataset(read_yaml_file(path), str(path), label)
 
 
 def validate_files(paths: Sequence[Path], against: Path | None = None) -> tuple[list[Problem], str]:
@@ -114,11 +150,13 @@ def validate_files(paths: Sequence[Path], against: Path | None = None) -> tuple[
     checked_findings = 0
     for path in paths:
         try:
-            document = read_yaml_file(path)
+            with gc_paused():
+                document = read_yaml_file(path)
         except DatasetError as error:
             problems.extend(error.problems)
             continue
-        found = check_document(document, str(path))
+        with gc_paused():
+            found = check_document(document, str(path))
         problems.extend(found)
         if source is not None:
             problems.extend(check_quotes_against(document, str(path), source.page_of))

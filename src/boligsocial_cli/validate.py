@@ -9,13 +9,15 @@ import types
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, is_dataclass
 from enum import Enum
+from functools import cache
 from typing import Any, Union, get_args, get_origin
 
 from .errors import Problem
-from .model import Dataset, EvidenceKind, record_fields
+from .model import Dataset, EvidenceKind, RecordField, record_fields
 from .safe_yaml import YamlDocument
 
 
+@cache
 def _optional_inner(hint: Any) -> Any | None:
     """For `X | None` return X; otherwise None."""
     if get_origin(hint) in (Union, types.UnionType):
@@ -128,7 +130,7 @@ class _Checker:
                 f"expected {_expected(record_type)}, got {describe_value(value)}",
             )
             return
-        known = {item.key: item for item in record_fields(record_type)}
+        known = _fields_by_key(record_type)
         for key in value:
             if key not in known:
                 close = difflib.get_close_matches(str(key), list(known), n=1)
@@ -172,6 +174,11 @@ class _Checker:
                     field_path,
                     f"must be at least {item.minimum}, not {field_value}",
                 )
+
+
+@cache
+def _fields_by_key(record_type: type) -> dict[str, RecordField]:
+    return {item.key: item for item in record_fields(record_type)}
 
 
 def _join(path: str, key: str) -> str:
