@@ -14,7 +14,8 @@ from rich.console import Console, RenderableType
 from typer.core import TyperGroup
 
 from . import __version__
-from .dataset import dataset_paths, load_dataset, validate_files
+from .cache import load_dataset_cached
+from .dataset import dataset_paths, validate_files
 from .errors import BoligsocialError, DatasetError, ExitCode, UsageError
 from .exporters import (
     EXPORTERS,
@@ -127,7 +128,7 @@ def _global_options(
 
 def _dataset(ctx: typer.Context) -> Dataset:
     paths = dataset_paths(ctx.obj["data"])
-    return load_dataset(paths[0])
+    return load_dataset_cached(paths[0])
 
 
 LangOption = Annotated[
@@ -182,7 +183,7 @@ def themes(
 
 def _complete_theme(incomplete: str) -> list[str]:
     try:
-        dataset = load_dataset(dataset_paths()[0])
+        dataset = load_dataset_cached(dataset_paths()[0])
     except BoligsocialError:
         return []
     return [theme.id for theme in dataset.themes if fold(theme.id).startswith(fold(incomplete))]
@@ -190,7 +191,7 @@ def _complete_theme(incomplete: str) -> list[str]:
 
 def _complete_finding(incomplete: str) -> list[str]:
     try:
-        dataset = load_dataset(dataset_paths()[0])
+        dataset = load_dataset_cached(dataset_paths()[0])
     except BoligsocialError:
         return []
     return [f.id for f in dataset.findings if fold(f.id).startswith(fold(incomplete))]

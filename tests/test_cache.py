@@ -1,0 +1,397 @@
+"""The dataset cache: a hit is the file's own result, anything else means reading the file."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from boligsocial_cli import cache, snapshot
+from boligsocial_cli.cache import load_dataset_cached
+from boligsocial_cli.dataset import bundled_dataset_path, load_dataset
+from boligsocial_cli.errors import DatasetError
+from boligsocial_cli.model import Dataset
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini.yaml"
+
+
+@pytest.fixture
+def data_file(tmp_path: Path) -> Path:
+    """A private copy of the small valid dataset, free to edit."""
+    copy = tmp_path / "data.yaml"
+    shutil.copyfile(FIXTURE, copy)
+    return copy
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """An environment whose cache lives in the test's own directory."""
+    return {cache.CACHE_DIR_ENV: str(tmp_path / "cache")}
+
+
+def entries(env: dict[str, str]) -> list[Path]:
+    """The cache entries written so far."""
+    directory = Path(env[cache.CACHE_DIR_ENV])
+    return sorted(directory.glob("*.dataset")) if directory.exists() else []
+
+
+def fail_if_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make reading the file itself an error, so only a cache hit can succeed."""
+
+    def parse(path: Path, _origin: str | None = None) -> Dataset:
+        raise AssertionError(f"{path} was parsed, not read from the cache")
+
+    monkeypatch.setattr(cache, "load_dataset", parse)
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    """Replace text in a file, keeping its size and its modification time."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_second_load_is_served_from_the_cache(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first load writes one entry; the second returns an equal dataset without parsing."""
+    first = load_dataset_cached(data_file, env=env)
+    assert len(entries(env)) == 1
+    fail_if_parsed(monkeypatch)
+    second = load_dataset_cached(data_file, env=env)
+    assert second == first == load_dataset(data_file)
+    assert [f.origin for f in second.findings] == [str(data_file)] * len(second.findings)
+
+
+def test_the_bundled_dataset_round_trips_through_the_cache(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every record of the real data, origins included, comes back from an entry unchanged."""
+    path = bundled_dataset_path()
+    expected = load_dataset(path)
+    load_dataset_cached(path, env=env)
+    fail_if_parsed(monkeypatch)
+    restored = load_dataset_cached(path, env=env)
+    assert restored == expected
+    assert restored.findings[0].origin == "bundled"
+    assert {theme.origin for theme in restored.themes} == {"bundled"}
+
+
+def test_a_changed_file_is_read_again(data_file: Path, env: dict[str, str]) -> None:
+    """An edit that changes the size is seen at once."""
+    load_dataset_cached(data_file, env=env)
+    text = data_file.read_text(encoding="utf-8")
+    data_file.write_text(text.replace("Om tryghed.", "Om tryghed og trivsel."), encoding="utf-8")
+    dataset = load_dataset_cached(data_file, env=env)
+    assert dataset.themes[1].summary.da == "Om tryghed og trivsel."
+
+
+def test_a_same_size_rewrite_with_the_old_mtime_is_read_again(
+    data_file: Path, env: dict[str, str]
+) -> None:
+    """Same size and modification time (os.utime), other bytes: never the stale entry."""
+    load_dataset_cached(data_file, env=env)
+    rewrite(data_file, "Om tryghed.", "Om trivsel.")
+    assert load_dataset_cached(data_file, env=env).themes[1].summary.da == "Om trivsel."
+
+
+def test_the_content_hash_alone_catches_a_rewrite(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even if every time stamp and the inode stayed the same (a coarse clock), the bytes count."""
+    frozen = data_file.stat()
+    real_fstat = os.fstat
+
+    def same_stat(descriptor: int) -> os.stat_result:
+        info = real_fstat(descriptor)
+        return frozen if info.st_ino == frozen.st_ino else info
+
+    monkeypatch.setattr(os, "fstat", same_stat)
+    load_dataset_cached(data_file, env=env)
+    rewrite(data_file, "Om tryghed.", "Om trivsel.")
+    assert load_dataset_cached(data_file, env=env).themes[1].summary.da == "Om trivsel."
+
+
+def test_the_same_file_under_another_name_gets_its_own_origin(
+    data_file: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """Records say where they came from, so a file reached by another path is another entry."""
+    load_dataset_cached(data_file, env=env)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(data_file)
+    dataset = load_dataset_cached(link, env=env)
+    assert {finding.origin for finding in dataset.findings} == {str(link)}
+    assert load_dataset_cached(data_file, origin="egne", env=env).findings[0].origin == "egne"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda _: b"", id="empty"),
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda data: data[:-10] + bytes(10), id="payload-zeroed"),
+        pytest.param(lambda _: b"not a cache entry at all\n" * 40, id="garbage"),
+        pytest.param(lambda data: data[:30] + b"\xff" + data[31:], id="header-flipped"),
+    ],
+)
+def test_a_corrupt_entry_is_survived_and_replaced(
+    data_file: Path, env: dict[str, str], damage: Any
+) -> None:
+    """A damaged entry is a miss: the file is read again and a good entry replaces it."""
+    expected = load_dataset_cached(data_file, env=env)
+    (entry,) = entries(env)
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert load_dataset_cached(data_file, env=env) == expected
+    (rewritten,) = entries(env)
+    key = cache._key(data_file, None)
+    assert key is not None
+    assert cache._read_entry(rewritten, key) == expected
+
+
+def test_an_entry_for_another_key_is_not_trusted(
+    data_file: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """An entry copied over another file's entry is refused: the key inside must match."""
+    other = tmp_path / "other.yaml"
+    shutil.copyfile(FIXTURE, other)
+    text = other.read_text(encoding="utf-8")
+    other.write_text(text.replace("Om børn.", "Om unge."), encoding="utf-8")
+    load_dataset_cached(data_file, env=env)
+    load_dataset_cached(other, env=env)
+    first, second = entries(env)
+    shutil.copyfile(first, second)
+    assert load_dataset_cached(other, env=env).themes[0].summary.da == "Om unge."
+    assert load_dataset_cached(data_file, env=env).themes[0].summary.da == "Om børn."
+
+
+def test_an_entry_others_may_write_is_ignored(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group- or world-writable entry is not read (someone else could have made it)."""
+    load_dataset_cached(data_file, env=env)
+    (entry,) = entries(env)
+    entry.chmod(0o666)
+    fail_if_parsed(monkeypatch)
+    with pytest.raises(AssertionError, match="was parsed"):
+        load_dataset_cached(data_file, env=env)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")
+def test_an_entry_of_another_user_is_ignored(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry owned by another user is not read."""
+    load_dataset_cached(data_file, env=env)
+    (entry,) = entries(env)
+    os.chown(entry, 4242, 4242)
+    fail_if_parsed(monkeypatch)
+    with pytest.raises(AssertionError, match="was parsed"):
+        load_dataset_cached(data_file, env=env)
+
+
+def test_the_cache_directory_is_private(data_file: Path, env: dict[str, str]) -> None:
+    """The directory is created readable by its owner only, and so is each entry."""
+    load_dataset_cached(data_file, env=env)
+    (entry,) = entries(env)
+    assert Path(env[cache.CACHE_DIR_ENV]).stat().st_mode & 0o777 == 0o700
+    assert entry.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_unusable_cache_directory_is_survived(data_file: Path, tmp_path: Path) -> None:
+    """A cache "directory" that is a file, or lies under one, never turns into an error."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    for directory in (blocker, blocker / "cache"):
+        env = {cache.CACHE_DIR_ENV: str(directory)}
+        assert load_dataset_cached(data_file, env=env) == load_dataset(data_file)
+        assert load_dataset_cached(data_file, env=env) == load_dataset(data_file)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes anyway")
+def test_a_read_only_cache_directory_is_survived(data_file: Path, env: dict[str, str]) -> None:
+    """A directory the user may not write only means parsing each time."""
+    directory = Path(env[cache.CACHE_DIR_ENV])
+    directory.mkdir(mode=0o500)
+    try:
+        assert load_dataset_cached(data_file, env=env) == load_dataset(data_file)
+        assert entries(env) == []
+    finally:
+        directory.chmod(0o700)
+
+
+def test_an_invalid_file_is_not_cached(data_file: Path, env: dict[str, str]) -> None:
+    """Problems are reported afresh each time, and nothing is cached until the file is valid."""
+    text = data_file.read_text(encoding="utf-8")
+    data_file.write_text(text.replace("theme: tryghed", "theme: trygheed"), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(DatasetError, match="unknown theme 'trygheed'"):
+            load_dataset_cached(data_file, env=env)
+    assert entries(env) == []
+    data_file.write_text(text, encoding="utf-8")
+    assert load_dataset_cached(data_file, env=env) == load_dataset(data_file)
+    assert len(entries(env)) == 1
+
+
+def test_a_missing_file_is_reported_as_without_a_cache(env: dict[str, str], tmp_path: Path) -> None:
+    """A file that cannot be read gives the loader's own error."""
+    with pytest.raises(DatasetError, match="no such file"):
+        load_dataset_cached(tmp_path / "missing.yaml", env=env)
+
+
+@pytest.mark.parametrize("value", ["1", "yes"])
+def test_the_cache_can_be_turned_off(data_file: Path, env: dict[str, str], value: str) -> None:
+    """BOLIGSOCIAL_NO_CACHE set (to anything but 0) reads the file and writes no entry."""
+    env[cache.NO_CACHE_ENV] = value
+    assert load_dataset_cached(data_file, env=env) == load_dataset(data_file)
+    assert entries(env) == []
+    assert cache.cache_directory(env) is None
+    assert cache.cache_directory({**env, cache.NO_CACHE_ENV: "0"}) is not None
+
+
+def test_the_default_directory_is_the_user_cache_directory(tmp_path: Path) -> None:
+    """Without BOLIGSOCIAL_CACHE_DIR the entries go where platformdirs says caches go."""
+    from platformdirs import user_cache_dir  # noqa: PLC0415 - the expectation, not the code
+
+    assert cache.cache_directory({}) == Path(user_cache_dir("boligsocial", appauthor=False))
+    assert cache.cache_directory({cache.CACHE_DIR_ENV: str(tmp_path)}) == tmp_path
+
+
+def _load_in_another_process(arguments: tuple[str, str, Any]) -> tuple[str, ...]:
+    path, directory, barrier = arguments
+    barrier.wait()
+    dataset = load_dataset_cached(Path(path), env={cache.CACHE_DIR_ENV: directory})
+    return tuple(f"{finding.id}:{finding.summary.da}" for finding in dataset.findings)
+
+
+def _write_repeatedly(arguments: tuple[str, str, Any, int]) -> None:
+    path, directory, barrier, times = arguments
+    dataset = load_dataset(Path(path))
+    key = cache._key(Path(path), None)
+    assert key is not None
+    entry = Path(directory) / cache._entry_name(key)
+    barrier.wait()
+    for _ in range(times):
+        cache._write_entry(Path(directory), entry, key, dataset)
+
+
+def test_processes_loading_at_once_all_get_the_right_answer(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four processes miss and write together: each is right, and the entry left is whole."""
+    expected = tuple(f"{f.id}:{f.summary.da}" for f in load_dataset(data_file).findings)
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(4) as pool:
+        barrier = manager.Barrier(4)
+        directory = env[cache.CACHE_DIR_ENV]
+        answers = pool.map(_load_in_another_process, [(str(data_file), directory, barrier)] * 4)
+    assert answers == [expected] * 4
+    assert len(entries(env)) == 1
+    assert list(Path(directory).glob("*.tmp")) == []
+    fail_if_parsed(monkeypatch)
+    assert load_dataset_cached(data_file, env=env) == load_dataset(data_file)
+
+
+def test_readers_never_see_half_an_entry(data_file: Path, env: dict[str, str]) -> None:
+    """While three processes rewrite the entry over and over, every read is a hit or a miss."""
+    expected = load_dataset(data_file)
+    directory = env[cache.CACHE_DIR_ENV]
+    key = cache._key(data_file, None)
+    assert key is not None
+    entry = Path(directory) / cache._entry_name(key)
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(3) as pool:
+        barrier = manager.Barrier(4)
+        writing = pool.map_async(_write_repeatedly, [(str(data_file), directory, barrier, 60)] * 3)
+        barrier.wait()
+        seen = [cache._read_entry(entry, key) for _ in range(200)]
+        writing.get(timeout=120)
+    assert all(found is None or found == expected for found in seen)
+    assert cache._read_entry(entry, key) == expected
+
+
+def test_a_file_changed_while_it_is_read_is_not_cached(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry is written only if the file after reading is the file hashed before it."""
+    real_load = load_dataset
+
+    def load_then_edit(path: Path, origin: str | None = None) -> Dataset:
+        dataset = real_load(path, origin)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Om tryghed.", "Om trivsel."), encoding="utf-8")
+        return dataset
+
+    monkeypatch.setattr(cache, "load_dataset", load_then_edit)
+    load_dataset_cached(data_file, env=env)
+    assert entries(env) == []
+    monkeypatch.setattr(cache, "load_dataset", real_load)
+    assert load_dataset_cached(data_file, env=env).themes[1].summary.da == "Om trivsel."
+
+
+def test_progress_is_shown_only_while_a_large_file_is_parsed(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress context wraps a slow first load, never a small file or a cache hit."""
+    shown: list[tuple[Path, int]] = []
+
+    @contextmanager
+    def progress(path: Path, size: int) -> Iterator[None]:
+        shown.append((path, size))
+        yield
+
+    load_dataset_cached(data_file, env=env, progress=progress)
+    assert shown == []
+    data_file.write_text(data_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "SLOW_LOAD_BYTES", 100)
+    load_dataset_cached(data_file, env=env, progress=progress)
+    assert shown == [(data_file, data_file.stat().st_size)]
+    load_dataset_cached(data_file, env=env, progress=progress)
+    assert len(shown) == 1
+
+
+def test_a_cache_hit_imports_no_yaml(data_file: Path, env: dict[str, str]) -> None:
+    """Served from the cache, a lookup imports neither PyYAML nor the validator."""
+    load_dataset_cached(data_file, env=env)
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from boligsocial_cli.cache import load_dataset_cached\n"
+        f"load_dataset_cached(Path({str(data_file)!r}))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml'"
+        " or m.endswith(('.validate', '.safe_yaml'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_snapshot_names_only_model_types() -> None:
+    """Stored data cannot name a type outside the model, nor a model type of another shape."""
+    dataset = load_dataset(FIXTURE)
+    version, tables = snapshot.dump_records(dataset)
+    assert snapshot.load_records((version, tables)) == dataset
+    renamed = (("os.system", *tables[0][1:]), *tables[1:])
+    with pytest.raises(snapshot.SnapshotError):
+        snapshot.load_records((version, renamed))
+    short = ((tables[0][0], tables[0][1], tables[0][2][:-1]), *tables[1:])
+    with pytest.raises(snapshot.SnapshotError):
+        snapshot.load_records((version, short))
+    with pytest.raises(snapshot.SnapshotError):
+        snapshot.load_records((version + 1, tables))
