@@ -128,7 +128,15 @@ def _global_options(
 
 def _dataset(ctx: typer.Context) -> Dataset:
     paths = dataset_paths(ctx.obj["data"])
-    return load_dataset_cached(paths[0])
+    return load_dataset_cached(paths[0], progress=_reading_status)
+
+
+def _reading_status(path: Path, size: int) -> contextlib.AbstractContextManager[object]:
+    """A spinner on stderr while a large file is read for the first time (terminals only)."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    megabytes = f"{size / 1_000_000:,.0f} MB"
+    return _messages().status(f"Reading {path.name} ({megabytes}); the next time is quick …")
 
 
 LangOption = Annotated[
