@@ -13,7 +13,7 @@ import typer
 from rich.console import Console, RenderableType
 from typer.core import TyperGroup
 
-from . import __version__
+from . import __version__, coercion
 from .cache import load_dataset_cached
 from .dataset import dataset_paths, validate_files
 from .errors import BoligsocialError, DatasetError, ExitCode, UsageError
@@ -39,6 +39,7 @@ from .query import (
 )
 
 if TYPE_CHECKING:
+    from typer._click import Command as ClickCommand
     from typer._click import Context as ClickContext  # the type TyperGroup.invoke declares
 
 from .render import (
@@ -53,6 +54,16 @@ from .render import (
 
 class _BoundaryGroup(TyperGroup):
     """Turns every BoligsocialError into a message on stderr and its exit code."""
+
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        coercion.install(self, ctx)  # option values converted without importing Pydantic
+        return super().parse_args(ctx, args)
+
+    def get_command(self, ctx: ClickContext, cmd_name: str) -> ClickCommand | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            coercion.install(command, ctx)
+        return command
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
