@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import io
 import os
 import sys
 import traceback
@@ -22,6 +24,7 @@ from .exporters import (
     OutputFormat,
     Row,
     challenge_row,
+    escape_control,
     evidence_map_rows,
     finding_row,
     glossary_row,
@@ -56,15 +59,37 @@ class _BoundaryGroup(TyperGroup):
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if sys.stdout:  # a closed pipe shows here, not in the interpreter's last flush
+                sys.stdout.flush()
         except BoligsocialError as error:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
-            _messages().print(f"Error: {error}", markup=False, highlight=False)
+            # Messages quote file names, arguments and dataset ids: no control sequence
+            # in them reaches the terminal, and each problem stays on one line.
+            _messages().print(escape_control(f"Error: {error}"), markup=False, soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(ExitCode.OK) from None
+        return result
+
+
+class _Console(Console):
+    """A Console that interprets nothing in what it prints and honours NO_COLOR fully."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        super().__init__(
+            stderr=stderr,
+            highlight=False,
+            emoji=False,  # ':warning:' in a file name or a dataset text stays as typed
+            color_system=None if os.environ.get("NO_COLOR") else "auto",  # no escape codes
+        )
+
+    def on_broken_pipe(self) -> None:
+        """Leave a closed pipe to the error boundary (Rich itself would exit with 1)."""
+        self.quiet = True
+        raise BrokenPipeError
 
 
 app = typer.Typer(
@@ -81,7 +106,7 @@ app = typer.Typer(
 
 
 def _messages() -> Console:
-    return Console(stderr=True, highlight=False)
+    return _Console(stderr=True)
 
 
 def _silence_stdout() -> None:
@@ -152,7 +177,7 @@ FormatOption = Annotated[
 
 
 def _stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return _Console()
 
 
 def _emit(
@@ -446,9 +471,14 @@ def validate(
     problems, summary = validate_files(tuple(paths or dataset_paths()), against)
     if problems:
         raise DatasetError(problems)
-    _messages().print(summary, markup=False)
+    _messages().print(escape_control(summary), markup=False)
 
 
 def main() -> None:
     """Console-script entry point."""
+    stdout = sys.stdout
+    if isinstance(stdout, io.TextIOWrapper) and codecs.lookup(stdout.encoding).name != "utf-8":
+        # A locale that cannot encode æøå (LC_ALL=C with PYTHONUTF8=0, PYTHONIOENCODING=ascii):
+        # show '?' for what it cannot encode rather than fail with UnicodeEncodeError.
+        stdout.reconfigure(errors="replace")
     app()
