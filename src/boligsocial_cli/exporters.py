@@ -35,6 +35,7 @@ class OutputFormat(StrEnum):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_JSON_UNESCAPED = re.compile(r"[\x7f-\x9f]")
 
 
 def escape_control(text: str) -> str:
@@ -113,13 +114,16 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
+        return escape_control("; ".join(str(item) for item in value))
     return escape_control(str(value))
 
 
 def export_json(rows: Sequence[Row]) -> str:
-    """A JSON array, UTF-8 letters kept, keys in record order."""
-    return json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n"
+    """A JSON array, UTF-8 letters kept, keys in record order; no raw control characters."""
+    text = json.dumps(list(rows), ensure_ascii=False, indent=2)
+    # json escapes C0 controls but passes DEL and C1 (U+009B is a CSI to some terminals);
+    # they can only occur inside strings, where \u escapes keep them losslessly.
+    return _JSON_UNESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
 
 
 def export_yaml(rows: Sequence[Row]) -> str:
