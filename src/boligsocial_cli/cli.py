@@ -81,7 +81,7 @@ app = typer.Typer(
 
 
 def _messages() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _silence_stdout() -> None:
