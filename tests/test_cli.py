@@ -12,6 +12,7 @@ import sys
 import pytest
 import typer
 import yaml
+from typer.testing import CliRunner
 
 from boligsocial_cli import __version__
 from boligsocial_cli.cli import app
@@ -229,3 +230,42 @@ def test_installed_entry_point_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == 3
+
+
+def test_shell_completion_offers_theme_names_and_finding_ids() -> None:
+    """Completion completes --theme values and finding ids from the dataset."""
+    runner = CliRunner()
+    themes = runner.invoke(
+        app,
+        [],
+        prog_name="boligsocial",
+        env={
+            "_BOLIGSOCIAL_COMPLETE": "complete_bash",
+            "COMP_WORDS": "boligsocial findings --theme kr",
+            "COMP_CWORD": "3",
+        },
+    )
+    assert themes.stdout.split() == ["kriminalitet"]
+    ids = runner.invoke(
+        app,
+        [],
+        prog_name="boligsocial",
+        env={
+            "_BOLIGSOCIAL_COMPLETE": "complete_bash",
+            "COMP_WORDS": "boligsocial show maen",
+            "COMP_CWORD": "2",
+        },
+    )
+    assert ids.stdout.split() == ["maends-ledighed"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_option_has_help(command: str) -> None:
+    """Every option and argument of every command explains itself."""
+    click_command = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
+    undocumented = [
+        param.name
+        for param in click_command.params
+        if not getattr(param, "help", None) and param.name != "help"
+    ]
+    assert undocumented == []
