@@ -533,7 +533,15 @@ def format_citation(references: Sequence[Reference], style: Style, lang: Lang) -
     return tidy_punctuation(text, lang)
 
 
-def _with_label(entry: str, reference: Reference, lang: Lang, markup: _Markup) -> str:
+_BOOKLET_FORM: Mapping[Lang, str] = MappingProxyType(
+    {Lang.DA: "i hæftet", Lang.EN: "in the booklet"}
+)
+
+
+def _with_label(entry: str, reference: Reference, style: Style, lang: Lang, markup: _Markup) -> str:
+    """The entry, the booklet's own form where `kort` cannot reproduce it, and its status."""
+    if style is CitationStyle.KORT and entry.replace("et al.", "m.fl.") != reference.cited_as:
+        entry += markup.escape(f" ({_BOOKLET_FORM[lang]}: {reference.cited_as})")
     label = verification_label(reference.status, lang)
     return entry if label is None else f"{entry} {markup.escape(label)}"
 
@@ -541,7 +549,7 @@ def _with_label(entry: str, reference: Reference, lang: Lang, markup: _Markup) -
 def format_text(references: Sequence[Reference], style: Style, lang: Lang) -> str:
     """A plain-text reference list: one entry a line, sorted as the style sorts."""
     return "".join(
-        _with_label(entry, reference, lang, _PLAIN) + "\n"
+        _with_label(entry, reference, style, lang, _PLAIN) + "\n"
         for reference, entry in _render_bibliography(references, style, lang, _PLAIN)
     )
 
@@ -569,7 +577,7 @@ def _protect_start(entry: str) -> str:
 def format_markdown(references: Sequence[Reference], style: Style, lang: Lang) -> str:
     """A Markdown reference list: a bullet an entry, titles in italics as the style sets them."""
     return "".join(
-        f"- {_protect_start(_link_urls(_with_label(entry, reference, lang, _MARKDOWN)))}\n"
+        f"- {_protect_start(_link_urls(_with_label(entry, reference, style, lang, _MARKDOWN)))}\n"
         for reference, entry in _render_bibliography(references, style, lang, _MARKDOWN)
     )
 
