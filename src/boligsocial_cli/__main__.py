@@ -1,6 +1,5 @@
-"""`python -m boligsocial_cli`: the same as the `boligsocial` command."""
+"""`python -m boligsocial_cli`."""
 
 from .cli import main
 
-if __name__ == "__main__":
-    main()
+main()

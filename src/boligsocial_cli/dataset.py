@@ -106,9 +106,16 @@ def validate_files(paths: Sequence[Path], against: Path | None = None) -> tuple[
         found = check_document(document, str(path))
         problems.extend(found)
         if source is not None:
-            problems.extend(check_quotes_against(document, str(path), source.page_of))
+            problems.extend(
+                check_quotes_against(
+                    document, str(path), source.page_of, has_pages=len(source.page_starts) > 1
+                )
+            )
         if not found and isinstance(document.data, dict):
             checked_findings += len(document.data.get("findings") or ())
     files = ", ".join(str(path) for path in paths)
-    quotes = " and every quote found in the source text" if source else ""
+    quotes = ""
+    if source is not None:
+        where = " on its page" if len(source.page_starts) > 1 else ""
+        quotes = f"; every quote found{where} in {against}"
     return problems, f"OK: {files}: {checked_findings} findings valid{quotes}."
