@@ -508,3 +508,48 @@ def test_docs_table_names_every_bad_fixture() -> None:
     doc = DOC.read_text(encoding="utf-8")
     missing = [path.name for path in (ROOT / BAD).iterdir() if f"`{BAD / path.name}`" not in doc]
     assert missing == []
+
+
+# --- CSL style files (cite --style FILE) -------------------------------------------------------
+
+STYLE = ROOT / "src" / "boligsocial_cli" / "styles" / "kort.csl"
+
+
+def _style_with(tmp_path: Path, doctype: str, value: str) -> Path:
+    """The kort style with a DOCTYPE and an extra text value at the start of its layouts."""
+    body = STYLE.read_text(encoding="utf-8").split("?>", 1)[1]
+    body = re.sub(r"(<layout[^>]*>)", rf'\1<text value="{value}"/>', body)
+    path = tmp_path / "style.csl"
+    path.write_text(f'<?xml version="1.0" encoding="utf-8"?>\n{doctype}{body}', encoding="utf-8")
+    return path
+
+
+def test_style_with_external_entity_reads_no_file(tmp_path: Path) -> None:
+    """A CSL file whose entity points at a local file is refused; the file is never shown."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the-secret-content", encoding="utf-8")
+    doctype = f'<!DOCTYPE style [<!ENTITY x SYSTEM "file://{secret}">]>'
+    style = _style_with(tmp_path, doctype, "&x;")
+    result = invoke(["--data", MINI, "cite", "--style", str(style)])
+    assert_clean_failure(result, ExitCode.BAD_USAGE)
+    assert "the-secret-content" not in result.output
+    assert "external entity" in result.stderr
+
+
+def test_style_with_entity_bomb_fails_fast(tmp_path: Path) -> None:
+    """A 'billion laughs' CSL file is refused by the XML parser's amplification limit."""
+    entities = '<!ENTITY a "lollollollollollollollollollol">' + "".join(
+        f'<!ENTITY {chr(98 + level)} "{f"&{chr(97 + level)};" * 10}">' for level in range(9)
+    )
+    style = _style_with(tmp_path, f"<!DOCTYPE style [{entities}]>", "&j;")
+    result = invoke(["--data", MINI, "cite", "--style", str(style)])
+    assert_clean_failure(result, ExitCode.BAD_USAGE)
+    assert "not a CSL style: malformed XML" in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_endless_style_file_fails_fast() -> None:
+    """`--style /dev/zero` stops reading at the size limit instead of hanging."""
+    result = invoke(["--data", MINI, "cite", "--style", "/dev/zero"])
+    assert_clean_failure(result, ExitCode.BAD_USAGE)
+    assert "CSL style file is too large" in result.stderr

@@ -178,3 +178,23 @@ def test_json_and_yaml_exports_keep_control_characters_losslessly(output: str) -
         "[bold]Bold[/bold] [/x] [link=http://evil]link[/link] \x1b[31mRED\x1b[0m \rCR"
     )
     assert rows[0]["quote"].endswith("\x9b31m")
+
+
+@pytest.mark.parametrize("output", ["text", "markdown", "bibtex", "ris", "csl-json"])
+def test_cite_output_carries_no_raw_control_characters(output: str) -> None:
+    """The bibliography in every format shows the dataset's control characters escaped
+    (encoded in CSL-JSON); RIS keeps its CRLF line ends."""
+    result = invoke(["--data", HOSTILE, "cite", "--format", output])
+    assert_ok(result)
+    assert "Evil" in result.stdout
+    for control in ("\x1b", "\x9b", "\x07"):
+        assert control not in result.stdout
+    if output == "ris":
+        assert "\r\nER  - " in result.stdout_bytes.decode("utf-8")
+
+
+def test_cite_booklet_title_cannot_set_the_window_title() -> None:
+    """An OSC 0 sequence (set window title) in the booklet's title is shown, not obeyed."""
+    result = invoke(["--data", HOSTILE, "cite", "--booklet"])
+    assert_ok(result)
+    assert "\\x1b]0;owned\\x07" in result.stdout

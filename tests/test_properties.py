@@ -93,6 +93,8 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("challenges",),
     ("glossary",),
     ("about",),
+    ("cite",),
+    ("cite", "--format", "ris"),
     ("validate",),
 )
 

@@ -26,6 +26,8 @@ from .exporters import (
     Row,
     challenge_row,
     escape_control,
+    escape_control_keeping_lines,
+    escape_json_controls,
     evidence_map_rows,
     finding_row,
     glossary_row,
@@ -525,7 +527,7 @@ def cite(
     chosen_style = parse_style(style)
     if isinstance(chosen_style, CslStyle):
         for warning in chosen_style.schema_warnings:
-            _messages().print(f"Warning: {warning}", markup=False)
+            _messages().print(escape_control(f"Warning: {warning}"), markup=False)
     selection = ReferenceSelection(
         keys=tuple(resolve_reference(dataset.references, key).id for key in keys or ()),
         findings=tuple(resolve_finding(dataset.findings, typed).id for typed in finding or ()),
@@ -538,8 +540,12 @@ def cite(
         message = "Ingen værker at citere." if lang is Lang.DA else "No works to cite."
         _messages().print(message, markup=False)
         return
+    exported = export_references(references, output, ExportOptions(style=chosen_style, lang=lang))
+    # Dataset text may hold control sequences: encoded in JSON, shown escaped elsewhere.
     sys.stdout.write(
-        export_references(references, output, ExportOptions(style=chosen_style, lang=lang))
+        escape_json_controls(exported)
+        if output is BibliographyFormat.CSL_JSON
+        else escape_control_keeping_lines(exported)
     )
 
 
