@@ -334,6 +334,21 @@ def test_endless_device_fails_fast() -> None:
     assert "/dev/zero: file is too large" in result.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_endless_source_text_fails_fast() -> None:
+    """`validate --against /dev/zero` stops reading at the size limit instead of hanging."""
+    result = invoke(["validate", MINI, "--against", "/dev/zero"])
+    assert_clean_failure(result, ExitCode.BAD_DATA)
+    assert "/dev/zero: the source text is too large (the limit is 10 MiB)" in result.stderr
+
+
+def test_source_text_not_utf8_is_a_message() -> None:
+    """`validate --against` a file that is not UTF-8 names it, exit 1."""
+    result = invoke(["validate", MINI, "--against", str(BAD / "not-utf8.yaml")])
+    assert_clean_failure(result, ExitCode.BAD_DATA)
+    assert "not-utf8.yaml: cannot read the source text" in result.stderr
+
+
 def test_python_tag_is_not_executed(tmp_path: Path) -> None:
     """A !!python/object/apply tag is refused: the command it names never runs."""
     marker = tmp_path / "pwned"
