@@ -60,7 +60,7 @@ class _BoundaryGroup(TyperGroup):
         except BoligsocialError as error:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
-            _messages().print(f"Error: {error}", markup=False, highlight=False)
+            _messages().print(f"Error: {error}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             _silence_stdout()
@@ -105,8 +105,10 @@ def _global_options(
         typer.Option(
             "--data",
             metavar="PATH",
-            help="Dataset file to read instead of the bundled one; give it again to add an "
-            "overlay. Also BOLIGSOCIAL_DATA. Example: --data egne.yaml",
+            help="Dataset file to read instead of the bundled one. A file that says "
+            "'extends: bundled' is read on top of the bundled data; give --data again to lay "
+            "more files over the first. Also BOLIGSOCIAL_DATA (paths separated by "
+            f"'{os.pathsep}'). Example: --data egne.yaml",
             show_default=False,
         ),
     ] = None,
@@ -125,8 +127,7 @@ def _global_options(
 
 
 def _dataset(ctx: typer.Context) -> Dataset:
-    paths = dataset_paths(ctx.obj["data"])
-    return load_dataset(paths[0])
+    return load_dataset(dataset_paths(ctx.obj["data"]))
 
 
 LangOption = Annotated[
@@ -181,7 +182,7 @@ def themes(
 
 def _complete_theme(incomplete: str) -> list[str]:
     try:
-        dataset = load_dataset(dataset_paths()[0])
+        dataset = load_dataset(dataset_paths())
     except BoligsocialError:
         return []
     return [theme.id for theme in dataset.themes if fold(theme.id).startswith(fold(incomplete))]
@@ -189,7 +190,7 @@ def _complete_theme(incomplete: str) -> list[str]:
 
 def _complete_finding(incomplete: str) -> list[str]:
     try:
-        dataset = load_dataset(dataset_paths()[0])
+        dataset = load_dataset(dataset_paths())
     except BoligsocialError:
         return []
     return [f.id for f in dataset.findings if fold(f.id).startswith(fold(incomplete))]
@@ -422,10 +423,13 @@ def about(ctx: typer.Context, lang: LangOption = Lang.DA) -> None:
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Dataset files to check (the bundled one if none). Example: egne.yaml",
+            help="Dataset files to check, each on its own and then together, in the order "
+            "--data would read them (those of --data or BOLIGSOCIAL_DATA, else the bundled "
+            "one, if none). Example: egne.yaml",
             show_default=False,
         ),
     ] = None,
@@ -443,10 +447,10 @@ def validate(
 
     Example: boligsocial validate data/findings.yaml --against booklet.txt
     """
-    problems, summary = validate_files(tuple(paths or dataset_paths()), against)
+    problems, summary = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
     if problems:
         raise DatasetError(problems)
-    _messages().print(summary, markup=False)
+    _messages().print(summary, markup=False, soft_wrap=True)
 
 
 def main() -> None:
