@@ -37,6 +37,7 @@ from .query import (
     resolve_reference,
     resolve_theme,
 )
+from .schema import dataset_schema_json
 
 if TYPE_CHECKING:
     from typer._click import Context as ClickContext  # the type TyperGroup.invoke declares
@@ -451,6 +452,15 @@ def validate(
     if problems:
         raise DatasetError(problems)
     _messages().print(summary, markup=False, soft_wrap=True)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of dataset files, for editors that check YAML as you type.
+
+    Example: boligsocial schema > boligsocial.schema.json
+    """
+    sys.stdout.write(dataset_schema_json())
 
 
 def main() -> None:
