@@ -38,6 +38,7 @@ from .query import (
     resolve_theme,
 )
 from .schema import dataset_schema_json
+from .starter import SCHEMA_FILE, starter_text
 
 if TYPE_CHECKING:
     from typer._click import Context as ClickContext  # the type TyperGroup.invoke declares
@@ -461,6 +462,39 @@ def schema() -> None:
     Example: boligsocial schema > boligsocial.schema.json
     """
     sys.stdout.write(dataset_schema_json())
+
+
+@app.command()
+def init(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help="The file to write; it must not exist yet. Example: egne-fund.yaml",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Write a small starter file for your own evidence, every field explained; never overwrites.
+
+    Example: boligsocial init egne-fund.yaml
+    """
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(starter_text())
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; init never overwrites a file.") from None
+    except OSError as error:
+        raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
+    _messages().print(
+        f"Wrote {path}: one example theme, finding and reference, laid over the bundled data.\n"
+        "Next:\n"
+        f"  boligsocial schema > {path.parent / SCHEMA_FILE}   # your editor checks as you type\n"
+        f"  boligsocial validate {path}\n"
+        f"  boligsocial --data {path} findings",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def main() -> None:
