@@ -62,7 +62,7 @@ class _BoundaryGroup(TyperGroup):
         except BoligsocialError as error:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
-            _messages().print(f"Error: {error}", markup=False, highlight=False, soft_wrap=True)
+            _messages().print(f"Error: {error}", markup=False, highlight=False)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             _silence_stdout()
@@ -83,7 +83,7 @@ app = typer.Typer(
 
 
 def _messages() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _silence_stdout() -> None:
@@ -452,7 +452,7 @@ def validate(
     problems, summary = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
     if problems:
         raise DatasetError(problems)
-    _messages().print(summary, markup=False, soft_wrap=True)
+    _messages().print(summary, markup=False)
 
 
 @app.command()
@@ -493,7 +493,6 @@ def init(
         f"  boligsocial validate {path}\n"
         f"  boligsocial --data {path} findings",
         markup=False,
-        soft_wrap=True,
     )
 
 

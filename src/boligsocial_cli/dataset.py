@@ -162,7 +162,10 @@ def validate_files(paths: Sequence[Path], against: Path | None = None) -> tuple[
         try:
             document = read_yaml_file(path)
             if source is not None:
-                problems.extend(check_quotes_against(document, str(path), source.page_of))
+                has_pages = len(source.page_starts) > 1
+                problems.extend(
+                    check_quotes_against(document, str(path), source.page_of, has_pages=has_pages)
+                )
             layers.append(build_layer(document, str(path), origin_label(path)))
         except DatasetError as error:
             problems.extend(error.problems)
@@ -173,11 +176,19 @@ def validate_files(paths: Sequence[Path], against: Path | None = None) -> tuple[
         dataset = merge(layers)
     except DatasetError as error:
         return [*problems, *error.problems], ""
-    files = " + ".join(layer.origin for layer in layers)
+    added = len(layers) - len(paths)  # the bundled dataset, when a file extends it
+    names = {
+        layer.origin: layer.origin if index < added else layer.file
+        for index, layer in enumerate(layers)
+    }
+    files = " + ".join(names.values())
     count = f"{len(dataset.findings)} findings valid"
     if len(layers) > 1:
         per_file = Counter(finding.origin for finding in dataset.findings)
-        shares = ", ".join(f"{per_file[layer.origin]} from {layer.origin}" for layer in layers)
+        shares = ", ".join(f"{per_file[origin]} from {name}" for origin, name in names.items())
         count += f" ({shares})"
-    quotes = " and every quote found in the source text" if source else ""
+    quotes = ""
+    if source is not None:
+        where = " on its page" if len(source.page_starts) > 1 else ""
+        quotes = f"; every quote found{where} in {against}"
     return problems, f"OK: {files}: {count}{quotes}."

@@ -82,10 +82,10 @@ def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
     """One row per theme: name, count of findings and effects, summary."""
     table = Table(box=box.SIMPLE_HEAD, title=label("themes", lang))
     table.add_column(label("id", lang), style="bold", no_wrap=True)
-    table.add_column(label("name", lang))
+    table.add_column(label("name", lang), ratio=2)
     table.add_column(label("findings", lang), justify="right")
     table.add_column(label("effects", lang), justify="right", style="green")
-    table.add_column(label("summary", lang), ratio=1)
+    table.add_column(label("summary", lang), ratio=3)
     for row in rows:
         table.add_row(
             literal(row["id"]),

@@ -1,0 +1,5 @@
+"""`python -m boligsocial_cli`."""
+
+from .cli import main
+
+main()

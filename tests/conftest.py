@@ -1,0 +1,35 @@
+"""Shared fixtures: a CLI runner with a clean environment, and paths to test data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from boligsocial_cli.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+BOOKLET_TEXT = REPO / "data" / "booklet.txt"
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's own dataset, language or colour settings."""
+    for name in ("BOLIGSOCIAL_DATA", "BOLIGSOCIAL_LANG", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    """Run the CLI in-process: `invoke("findings", "--theme", "krim")`."""
+    runner = CliRunner()
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, list(args), env=env)
+
+    return run
