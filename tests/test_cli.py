@@ -129,14 +129,14 @@ def test_language_from_environment(invoke: Invoke) -> None:
 
 def test_show_gives_everything_about_a_finding(invoke: Invoke) -> None:
     """show: summary, quote with page, evidence explanation, qualifiers, full references."""
-    result = invoke("show", "netvaerksmoedre")
+    result = invoke("show", "netvaerksmoedre", env={"COLUMNS": "200"})
     assert result.exit_code == 0
     out = result.stdout
     assert "netvaerksmoedre-uddannelse" in out
     assert "side 3" in out
     assert "effektmåling" in out.lower()
     assert "en tendens" in out
-    assert "Christensen m.fl., 2018b" in out
+    assert "(2018b). En vej til" in out  # the reference written out in full
 
 
 def test_show_unknown_id_suggests(invoke: Invoke) -> None:

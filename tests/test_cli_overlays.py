@@ -151,9 +151,9 @@ def test_validate_reports_every_files_own_problems(tmp_path: Path) -> None:
     second.write_text("findings:\n  - id: x\n    evidence: effect\n", encoding="utf-8")
     result = runner.invoke(app, ["validate", MINI, str(first), str(second)])
     assert result.exit_code == 1
-    assert f"{first}:2: themes[0].id: 'Bad Id' is not a slug" in result.stderr
-    assert f"{first}:2: themes[0].name: missing (required)" in result.stderr
-    assert f"{second}:3: findings[0].evidence: 'effect' is not one of" in result.stderr
+    assert f"{first}:2: themes[0] (Bad Id).id: 'Bad Id' is not a slug" in result.stderr
+    assert f"{first}:2: themes[0] (Bad Id).name: missing (required)" in result.stderr
+    assert f"{second}:3: findings[0] (x).evidence: 'effect' is not one of" in result.stderr
 
 
 def test_validate_without_paths_checks_the_data_option() -> None:

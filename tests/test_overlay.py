@@ -206,8 +206,8 @@ def test_every_files_problems_are_collected_before_merging(tmp_path: Path) -> No
         read_layers([missing, MINI, broken])
     assert [str(problem) for problem in caught.value.problems] == [
         f"{missing}: no such file",
-        f"{broken}:2: findings[0].id: 'Not-A-Slug' is not a slug (lower-case letters, digits "
-        "and single hyphens, e.g. 'fritidsjob-effekt')",
+        f"{broken}:2: findings[0] (Not-A-Slug).id: 'Not-A-Slug' is not a slug (lower-case "
+        "letters, digits and single hyphens, e.g. 'fritidsjob-effekt')",
     ]
 
 

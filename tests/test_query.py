@@ -77,6 +77,9 @@ def test_ambiguous_prefix_is_refused(dataset: Dataset) -> None:
         ("sbi-2018-09", "sbi-2018-09"),
         ("Andersen & Aero, 1999", "andersen-aeroe-1999"),
         ("Christensen & Geerdsen 2016", "christensen-geerdsen-2016"),
+        ("Andersson 2010", "andersson-2010"),
+        ("Holmquist", "andersson-2010"),
+        ("Ahrenkiel", "nielsen-2016"),
     ],
 )
 def test_resolve_reference_from_loose_forms(

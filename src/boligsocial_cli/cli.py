@@ -15,6 +15,7 @@ from rich.console import Console, RenderableType
 from typer.core import TyperGroup
 
 from . import __version__
+from .bibliography import BibliographyFormat
 from .dataset import dataset_paths, load_dataset, validate_files
 from .errors import BoligsocialError, DatasetError, ExitCode, UsageError
 from .exporters import (
@@ -30,12 +31,14 @@ from .exporters import (
 from .model import Dataset, EvidenceKind, Lang
 from .query import (
     FindingFilter,
+    ReferenceSelection,
     filter_findings,
     fold,
     relax_empty_query,
     resolve_finding,
     resolve_reference,
     resolve_theme,
+    select_references,
 )
 from .schema import dataset_schema_json
 from .starter import SCHEMA_FILE, starter_text
@@ -351,7 +354,13 @@ def show(
     """
     dataset = _dataset(ctx)
     finding = resolve_finding(dataset.findings, finding_id)
-    _stdout().print(finding_detail(finding, dataset, lang))
+    cited = select_references(dataset, ReferenceSelection(findings=(finding.id,)))
+    bibliography = None
+    if cited:
+        from .bibliography import CitationStyle, format_text  # noqa: PLC0415 - citeproc is slow
+
+        bibliography = format_text(cited, CitationStyle.APA, lang).rstrip("\n")
+    _stdout().print(finding_detail(finding, dataset, lang, bibliography))
 
 
 @app.command()
@@ -421,6 +430,94 @@ def about(ctx: typer.Context, lang: LangOption = Lang.DA) -> None:
     """
     dataset = _dataset(ctx)
     _stdout().print(about_view(dataset, lang))
+
+
+@app.command()
+def cite(
+    ctx: typer.Context,
+    keys: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[KEY]...",
+            help="Works to cite: reference ids or the forms people type. "
+            "Example: 'Christensen 2018b' 'SBi 2018:09'",
+            show_default=False,
+        ),
+    ] = None,
+    finding: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--finding",
+            help="The works a finding cites; repeatable. Example: --finding maends-ledighed",
+            autocompletion=_complete_finding,
+            show_default=False,
+        ),
+    ] = None,
+    theme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--theme",
+            "-t",
+            help="The works behind a theme; repeatable. Example: --theme tryghed",
+            autocompletion=_complete_theme,
+            show_default=False,
+        ),
+    ] = None,
+    effects_only: Annotated[
+        bool,
+        typer.Option(
+            "--effects-only", help="The works behind the effect findings. Example: --effects-only"
+        ),
+    ] = False,
+    booklet: Annotated[
+        bool, typer.Option("--booklet", help="How to cite the booklet itself. Example: --booklet")
+    ] = False,
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style",
+            help="Citation style: apa, harvard, chicago, kort (the booklet's in-text form), or "
+            "the path of any CSL file. Example: --style harvard",
+        ),
+    ] = "apa",
+    output: Annotated[
+        BibliographyFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text and markdown follow --style; bibtex, ris and csl-json are for reference "
+            "managers. Example: --format bibtex > refs.bib",
+            case_sensitive=False,
+        ),
+    ] = BibliographyFormat.TEXT,
+    lang: LangOption = Lang.DA,
+) -> None:
+    """The bibliography: every work the booklet cites, or those you select, in a citation style.
+
+    Example: boligsocial cite --effects-only --style apa --format bibtex
+    """
+    from .bibliography import CslStyle, ExportOptions, export_references, parse_style  # noqa: PLC0415
+
+    dataset = _dataset(ctx)
+    chosen_style = parse_style(style)
+    if isinstance(chosen_style, CslStyle):
+        for warning in chosen_style.schema_warnings:
+            _messages().print(f"Warning: {warning}", markup=False)
+    selection = ReferenceSelection(
+        keys=tuple(resolve_reference(dataset.references, key).id for key in keys or ()),
+        findings=tuple(resolve_finding(dataset.findings, typed).id for typed in finding or ()),
+        themes=tuple(resolve_theme(dataset.themes, typed).id for typed in theme or ()),
+        effects_only=effects_only,
+        booklet=booklet,
+    )
+    references = select_references(dataset, selection)
+    if not references:
+        message = "Ingen værker at citere." if lang is Lang.DA else "No works to cite."
+        _messages().print(message, markup=False)
+        return
+    sys.stdout.write(
+        export_references(references, output, ExportOptions(style=chosen_style, lang=lang))
+    )
 
 
 @app.command()

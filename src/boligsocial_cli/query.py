@@ -93,8 +93,11 @@ def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
     for reference in references:
         if wanted in (_loose(reference.id), _loose(reference.cited_as)):
             return reference
+    words = [_loose(word) for word in re.split(r"[\s,;&]+", typed)]
     candidates = [
-        reference for reference in references if _loose(reference.cited_as).startswith(wanted)
+        reference
+        for reference in references
+        if all(word in _loose(reference.cited_as) + _authors(reference) for word in words)
     ]
     if len(candidates) == 1:
         return candidates[0]
@@ -103,6 +106,11 @@ def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
         matches = ", ".join(reference.id for reference in candidates)
         raise UsageError(f"Reference {typed!r} is ambiguous: it matches {matches}.")
     raise _unknown("reference", typed, ids, {ref.cited_as: ref.id for ref in references})
+
+
+def _authors(reference: Reference) -> str:
+    """The verified authors' names, loosely folded, so a corrected spelling is found too."""
+    return "".join(_loose(name.family or name.literal or "") for name in reference.author)
 
 
 def _loose(text: str) -> str:
@@ -223,3 +231,43 @@ def relax_empty_query(dataset: Dataset, criteria: FindingFilter) -> Relaxation |
         finding for finding in dataset.findings if all(test(finding) for test in rest)
     )
     return Relaxation(narrowest, remaining)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceSelection:
+    """What to cite; empty means the whole reference list."""
+
+    keys: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    effects_only: bool = False
+    booklet: bool = False
+
+    def is_everything(self) -> bool:
+        """Whether nothing narrows the selection."""
+        return not (self.keys or self.findings or self.themes or self.effects_only or self.booklet)
+
+
+def select_references(dataset: Dataset, selection: ReferenceSelection) -> tuple[Reference, ...]:
+    """The works to cite: named keys, a finding's works, the works behind themes or effects.
+
+    Keys and finding ids must already be resolved. Theme and effect filters combine (AND);
+    a theme on its own also brings the works its context passages cite.
+    """
+    if selection.is_everything():
+        return dataset.references
+    wanted: list[str] = list(selection.keys)
+    by_id = {finding.id: finding for finding in dataset.findings}
+    for finding_id in selection.findings:
+        wanted.extend(by_id[finding_id].citations)
+    if selection.themes or selection.effects_only:
+        criteria = FindingFilter(themes=selection.themes, effects_only=selection.effects_only)
+        for finding in filter_findings(dataset, criteria):
+            wanted.extend(finding.citations)
+        if not selection.effects_only:
+            for theme in dataset.themes:
+                if theme.id in selection.themes:
+                    wanted.extend(c for passage in theme.context for c in passage.citations)
+    chosen = set(wanted)
+    cited = tuple(reference for reference in dataset.references if reference.id in chosen)
+    return (dataset.meta.booklet, *cited) if selection.booklet else cited

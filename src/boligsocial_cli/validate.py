@@ -43,6 +43,8 @@ def describe_value(value: object) -> str:  # noqa: PLR0911 - one return per kind
         return f"the date {value.isoformat()} (put the value in quotes to keep it as text)"
     if value is None:
         return "nothing (an empty value)"
+    if isinstance(value, str):
+        return f"the text {value!r}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -119,7 +121,10 @@ class _Checker:
                 return
             (item_hint, _) = get_args(hint)
             for index, item in enumerate(value):
-                self.check_value(item_hint, item, (value, index, f"{path}[{index}]"))
+                item_path = f"{path}[{index}]"
+                if isinstance(item, dict):
+                    item_path = _label(item_path, item)
+                self.check_value(item_hint, item, (value, index, item_path))
         elif isinstance(hint, type) and is_dataclass(hint):
             self.check_record(hint, value, where)
 
