@@ -1,4 +1,4 @@
-"""docs/own-evidence.md cannot drift: its walk-through is replayed and every output compared.
+"""The README's "Add your own evidence" cannot drift: it is replayed, every output compared.
 
 The page marks its steps with HTML comments, invisible when rendered:
 `<!-- test: run -->` before a console block (commands after `$ `, their output below),
@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from boligsocial_cli.cli import app
 from boligsocial_cli.dataset import DATA_ENV
 
-DOC = Path(__file__).parents[1] / "docs" / "own-evidence.md"
+README = Path(__file__).parents[1] / "README.md"
+SECTION = "## Add your own evidence"
 DIRECTIVE = re.compile(r"<!-- test: (.*?) -->")
 FENCE = re.compile(r"```(\w*)\n(.*?)```", re.DOTALL)
 WIDTH = "100"
@@ -91,7 +92,7 @@ def _normalized(text: str) -> str:
 
 def _steps() -> list[tuple[str, str | None]]:
     """Each directive of the page with the fenced block that follows it, if it takes one."""
-    text = DOC.read_text(encoding="utf-8")
+    text = README.read_text(encoding="utf-8").split(SECTION, 1)[1].split("\n## ", 1)[0]
     steps: list[tuple[str, str | None]] = []
     for found in DIRECTIVE.finditer(text):
         directive = found.group(1)
@@ -107,7 +108,7 @@ def _steps() -> list[tuple[str, str | None]]:
 def test_the_walk_through_prints_what_the_page_shows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every command of docs/own-evidence.md, replayed in order, prints exactly what it shows."""
+    """Every command of the README's walk-through, replayed in order, prints what it shows."""
     monkeypatch.chdir(tmp_path)
     replay = Replay(tmp_path)
     steps = _steps()
