@@ -18,7 +18,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 from .errors import DatasetError, Problem
 from .model import BaseDataset, Dataset, DatasetFile, record_fields
-from .overlay import OVERLAY_SECTIONS, Layer, merge
+from .overlay import OVERLAY_SECTIONS, Layer, LayerError, merge
 from .safe_yaml import YamlDocument, read_yaml_file
 from .source_text import SourceText
 from .validate import (
@@ -94,7 +94,14 @@ def build_layer(document: YamlDocument, file: str, origin: str) -> Layer:
     """Check a parsed file on its own and build it; raise DatasetError with every problem."""
     problems = check_file(document, file)
     if problems:
-        raise DatasetError(problems)
+        places = {section: record_places(document, file, section) for section in OVERLAY_SECTIONS}
+        raw = document.data if isinstance(document.data, dict) else {}
+        raise LayerError(
+            problems,
+            links=collect_links(document, file),
+            defines={section: frozenset(places[section]) for section in OVERLAY_SECTIONS},
+            extends_bundled=raw.get("extends") == BaseDataset.BUNDLED.value,
+        )
     return Layer(
         file=file,
         origin=origin,
@@ -121,6 +128,16 @@ def _with_base(layers: list[Layer], read: LayerReader) -> list[Layer]:
     return layers
 
 
+def _layers_beneath(error: LayerError, before: list[Layer], read: LayerReader) -> list[Layer]:
+    """The files a failing file is laid over: those before it, or the bundled one it extends."""
+    if before or not error.extends_bundled:
+        return before
+    try:
+        return [read(bundled_dataset_path())]
+    except DatasetError:
+        return []
+
+
 def read_layers(paths: Sequence[Path], read: LayerReader = read_layer) -> tuple[Layer, ...]:
     """Read each file on its own, collecting every file's problems; bases put first."""
     layers: list[Layer] = []
@@ -128,16 +145,14 @@ def read_layers(paths: Sequence[Path], read: LayerReader = read_layer) -> tuple[
     for path in paths:
         try:
             layers.append(read(path))
+        except LayerError as error:
+            problems.extend(error.problems)
+            problems.extend(error.unresolved(_layers_beneath(error, layers, read)))
         except DatasetError as error:
             problems.extend(error.problems)
     if problems:
         raise DatasetError(problems)
     return tuple(_with_base(layers, read))
-
-
-def build_dataset(document: YamlDocument, file: str, origin: str) -> Dataset:
-    """Check a parsed file and build it as a dataset on its own; raise DatasetError if invalid."""
-    return merge([build_layer(document, file, origin)])
 
 
 def load_dataset(paths: Path | Sequence[Path], read: LayerReader = read_layer) -> Dataset:
@@ -167,6 +182,9 @@ def validate_files(paths: Sequence[Path], against: Path | None = None) -> tuple[
                     check_quotes_against(document, str(path), source.page_of, has_pages=has_pages)
                 )
             layers.append(build_layer(document, str(path), origin_label(path)))
+        except LayerError as error:
+            problems.extend(error.problems)
+            problems.extend(error.unresolved(_layers_beneath(error, layers, read_layer)))
         except DatasetError as error:
             problems.extend(error.problems)
     if len(layers) < len(paths):  # the files are combined once each is valid on its own

@@ -55,6 +55,35 @@ class Layer:
         return "the bundled dataset" if self.is_bundled else self.file
 
 
+class LayerError(DatasetError):
+    """A file with problems of its own, still carrying what it links to and defines.
+
+    Its themes and citations are checked against the files before it all the same, so that
+    one run reports every problem.
+    """
+
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        links: tuple[Link, ...],
+        defines: Mapping[str, frozenset[str]],
+        extends_bundled: bool,
+    ) -> None:
+        super().__init__(list(problems))
+        self.links = links
+        self.defines = defines
+        self.extends_bundled = extends_bundled
+
+    def unresolved(self, before: Sequence[Layer]) -> list[Problem]:
+        """Its links that neither it nor the files `before` it define."""
+        themes = set(self.defines["themes"])
+        references = set(self.defines["references"])
+        for layer in before:
+            themes.update(theme.id for theme in layer.content.themes)
+            references.update(reference.id for reference in layer.content.references)
+        return check_links(self.links, themes, references)
+
+
 class _Record(Protocol):
     @property
     def id(self) -> str: ...

@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any, Literal, Union, get_args, get_origin
 
 from .errors import Problem
-from .model import Dataset, DatasetFile, EvidenceKind, record_fields
+from .model import DatasetFile, EvidenceKind, record_fields
 from .safe_yaml import YamlDocument
 
 
@@ -66,7 +66,9 @@ def _expected(hint: Any) -> str:  # noqa: PLR0911 - one return per kind of hint
         return "a list"
     if isinstance(hint, type) and is_dataclass(hint):
         keys = [item.key for item in record_fields(hint) if item.required]
-        return "a mapping with " + ", ".join(keys) if keys else "a mapping"
+        if keys:
+            return "a mapping with " + ", ".join(keys)
+        return "a mapping of " + ", ".join(item.key for item in record_fields(hint))
     return str(hint)  # pragma: no cover - every hint in the model is covered above
 
 
@@ -279,18 +281,6 @@ def _check_within_file(checker: _Checker) -> dict[str, set[str]]:
     return ids
 
 
-def check_cross_references(
-    checker: _Checker,
-    known_themes: Iterable[str] = (),
-    known_references: Iterable[str] = (),
-) -> None:
-    """Unique ids, theme and citation ids that resolve, pages within the publication."""
-    ids = _check_within_file(checker)
-    _check_links(
-        checker, ids["themes"] | set(known_themes), ids["references"] | set(known_references)
-    )
-
-
 def _unknown(what: str, value: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, sorted(choices), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -323,15 +313,6 @@ def check_quotes_against(
             checker.report(
                 record, "page", f"{path}.page", f"the quote starts on page {found}, not {page}"
             )
-    return checker.problems
-
-
-def check_document(document: YamlDocument, file: str) -> list[Problem]:
-    """Every problem in a dataset file: shape, types, vocabularies and cross-references."""
-    checker = _Checker(file, document, [])
-    checker.check_record(Dataset, document.data, (None, None, ""))
-    if isinstance(document.data, dict):
-        check_cross_references(checker)
     return checker.problems
 
 
