@@ -5,6 +5,8 @@
 
 Each example is a fenced ```console block whose first line is `$ boligsocial ARGS`;
 everything after it is what the command prints (stdout, then stderr) at 100 columns.
+Blocks after a `<!-- test: ... -->` directive belong to the replayed walk-through in
+"Add your own evidence" (tests/test_own_evidence_doc.py) and are left alone here.
 """
 
 from __future__ import annotations
@@ -31,17 +33,28 @@ def run_example(args: str) -> str:
     return "".join(line.rstrip() + "\n" for line in lines)
 
 
+def _standalone(text: str, match: re.Match[str]) -> bool:
+    return not text[: match.start()].rstrip().endswith("-->")
+
+
 def examples(text: str) -> list[tuple[str, str]]:
-    """The (args, recorded output) of every example in `text`."""
-    return [(match["args"], match["output"]) for match in EXAMPLE.finditer(text)]
+    """The (args, recorded output) of every stand-alone example in `text`."""
+    return [
+        (match["args"], match["output"])
+        for match in EXAMPLE.finditer(text)
+        if _standalone(text, match)
+    ]
 
 
 def rewrite(text: str) -> str:
-    """`text` with every example's output replaced by what the command prints now."""
-    return EXAMPLE.sub(
-        lambda match: f"```console\n$ boligsocial {match['args']}\n{run_example(match['args'])}```",
-        text,
-    )
+    """`text` with every stand-alone example's output replaced by what it prints now."""
+
+    def refresh(match: re.Match[str]) -> str:
+        if not _standalone(text, match):
+            return match.group(0)
+        return f"```console\n$ boligsocial {match['args']}\n{run_example(match['args'])}```"
+
+    return EXAMPLE.sub(refresh, text)
 
 
 def main() -> int:

@@ -63,7 +63,7 @@ BAD_FILES = (
     BadFile(
         "Only comments, no data",
         "only-comments.yaml",
-        ("expected a mapping with meta", "got nothing"),
+        ("expected a mapping of extends, meta", "got nothing"),
     ),
     BadFile("Not UTF-8 (Latin-1 bytes)", "not-utf8.yaml", ("not UTF-8", "0xf8"), line=1),
     BadFile(
@@ -88,12 +88,14 @@ BAD_FILES = (
         column=21,
     ),
     BadFile(
-        "Wrong root type: a list", "root-list.yaml", ("expected a mapping with meta", "a list")
+        "Wrong root type: a list",
+        "root-list.yaml",
+        ("expected a mapping of extends, meta", "a list"),
     ),
     BadFile(
         "Wrong root type: a text",
         "root-scalar.yaml",
-        ("expected a mapping with meta", "the text 'just some text'"),
+        ("expected a mapping of extends, meta", "the text 'just some text'"),
     ),
     BadFile(
         "Unknown keys (misspelt field, unknown section)",

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from boligsocial_cli.dataset import build_layer, validate_files
 from boligsocial_cli.errors import DatasetError
+from boligsocial_cli.overlay import LayerError, merge
 from boligsocial_cli.safe_yaml import read_yaml_text
-from boligsocial_cli.validate import check_document
 
 from .conftest import FIXTURES
 
@@ -18,7 +19,13 @@ MINI = (FIXTURES / "mini.yaml").read_text(encoding="utf-8")
 
 def problems_in(text: str) -> list[str]:
     """The problems of a dataset text, as the CLI prints them."""
-    return [str(problem) for problem in check_document(read_yaml_text(text, "x.yaml"), "x.yaml")]
+    try:
+        merge([build_layer(read_yaml_text(text, "x.yaml"), "x.yaml", "x.yaml")])
+    except LayerError as error:  # the file's own problems, and its links all the same
+        return [str(problem) for problem in (*error.problems, *error.unresolved([]))]
+    except DatasetError as error:
+        return [str(problem) for problem in error.problems]
+    return []
 
 
 def line_of(text: str, needle: str) -> int:
@@ -129,8 +136,8 @@ def test_billion_laughs_fails_fast() -> None:
 def test_wrong_root_type() -> None:
     """A list at the top is not a dataset."""
     assert problems_in("- 1\n- 2\n") == [
-        "x.yaml: expected a mapping with meta, evidence_kinds, themes, findings, references, "
-        "got a list"
+        "x.yaml: expected a mapping of extends, meta, evidence_kinds, themes, findings, "
+        "challenges, background, glossary, references, got a list"
     ]
 
 
@@ -140,3 +147,18 @@ def test_the_bundled_dataset_round_trips_through_yaml(tmp_path: Path) -> None:
     copy = tmp_path / "copy.yaml"
     copy.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert problems_in(copy.read_text(encoding="utf-8")) == []
+
+
+def test_a_file_with_problems_of_its_own_still_has_its_links_checked(tmp_path: Path) -> None:
+    """A type error does not hide an unknown theme: `validate` reports both in one run."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        MINI.replace("evidence: effekt", "evidence: anekdote").replace(
+            "theme: tryghed\n", "theme: trygged\n"
+        ),
+        encoding="utf-8",
+    )
+    problems, _ = validate_files([broken])
+    messages = [problem.message for problem in problems]
+    assert any("'anekdote' is not one of" in message for message in messages)
+    assert any("unknown theme 'trygged'" in message for message in messages)

@@ -45,6 +45,8 @@ from .query import (
     resolve_theme,
     select_references,
 )
+from .schema import dataset_schema_json
+from .starter import SCHEMA_FILE, starter_text
 
 if TYPE_CHECKING:
     from typer._click import Context as ClickContext  # the type TyperGroup.invoke declares
@@ -136,8 +138,10 @@ def _global_options(
         typer.Option(
             "--data",
             metavar="PATH",
-            help="Dataset file to read instead of the bundled one; give it again to add an "
-            "overlay. Also BOLIGSOCIAL_DATA. Example: --data egne.yaml",
+            help="Dataset file to read instead of the bundled one. A file that says "
+            "'extends: bundled' is read on top of the bundled data; give --data again to lay "
+            "more files over the first. Also BOLIGSOCIAL_DATA (paths separated by "
+            f"'{os.pathsep}'). Example: --data egne.yaml",
             show_default=False,
         ),
     ] = None,
@@ -156,8 +160,7 @@ def _global_options(
 
 
 def _dataset(ctx: typer.Context) -> Dataset:
-    paths = dataset_paths(ctx.obj["data"])
-    return load_dataset(paths[0])
+    return load_dataset(dataset_paths(ctx.obj["data"]))
 
 
 LangOption = Annotated[
@@ -212,7 +215,7 @@ def themes(
 
 def _complete_theme(incomplete: str) -> list[str]:
     try:
-        dataset = load_dataset(dataset_paths()[0])
+        dataset = load_dataset(dataset_paths())
     except BoligsocialError:
         return []
     return [theme.id for theme in dataset.themes if fold(theme.id).startswith(fold(incomplete))]
@@ -220,7 +223,7 @@ def _complete_theme(incomplete: str) -> list[str]:
 
 def _complete_finding(incomplete: str) -> list[str]:
     try:
-        dataset = load_dataset(dataset_paths()[0])
+        dataset = load_dataset(dataset_paths())
     except BoligsocialError:
         return []
     return [f.id for f in dataset.findings if fold(f.id).startswith(fold(incomplete))]
@@ -551,10 +554,13 @@ def cite(
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Dataset files to check (the bundled one if none). Example: egne.yaml",
+            help="Dataset files to check, each on its own and then together, in the order "
+            "--data would read them (those of --data or BOLIGSOCIAL_DATA, else the bundled "
+            "one, if none). Example: egne.yaml",
             show_default=False,
         ),
     ] = None,
@@ -572,10 +578,51 @@ def validate(
 
     Example: boligsocial validate data/findings.yaml --against booklet.txt
     """
-    problems, summary = validate_files(tuple(paths or dataset_paths()), against)
+    problems, summary = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
     if problems:
         raise DatasetError(problems)
     _messages().print(escape_control(summary), markup=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of dataset files, for editors that check YAML as you type.
+
+    Example: boligsocial schema > boligsocial.schema.json
+    """
+    sys.stdout.write(dataset_schema_json())
+
+
+@app.command()
+def init(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help="The file to write; it must not exist yet. Example: egne-fund.yaml",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Write a small starter file for your own evidence, every field explained; never overwrites.
+
+    Example: boligsocial init egne-fund.yaml
+    """
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(starter_text())
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; init never overwrites a file.") from None
+    except OSError as error:
+        raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
+    _messages().print(
+        f"Wrote {path}: one example theme, finding and reference, laid over the bundled data.\n"
+        "Next:\n"
+        f"  boligsocial schema > {path.parent / SCHEMA_FILE}   # your editor checks as you type\n"
+        f"  boligsocial validate {path}\n"
+        f"  boligsocial --data {path} findings",
+        markup=False,
+    )
 
 
 def main() -> None:
