@@ -27,6 +27,9 @@ from boligsocial_cli.errors import ExitCode
 MINI_PATH = Path(__file__).parent / "fixtures" / "mini.yaml"
 MINI_TEXT = MINI_PATH.read_text(encoding="utf-8")
 MINI: dict[str, Any] = yaml.safe_load(MINI_TEXT)
+OVERLAY: dict[str, Any] = yaml.safe_load(
+    (MINI_PATH.parent / "overlay-adds.yaml").read_text(encoding="utf-8")
+)
 
 SETTINGS = settings(
     max_examples=100,
@@ -141,17 +144,25 @@ def _at(data: Any, path: tuple[Any, ...]) -> Any:
     return data
 
 
+def _text_paths(data: Any) -> tuple[tuple[Any, ...], ...]:
+    return tuple(path for path in paths_in(data) if path and isinstance(_at(data, path), str))
+
+
 PATHS = tuple(path for path in paths_in(MINI) if path)
-TEXT_PATHS = tuple(path for path in PATHS if isinstance(_at(MINI, path), str))
+TEXT_PATHS = _text_paths(MINI)
+OVERLAY_PATHS = tuple(path for path in paths_in(OVERLAY) if path)
+OVERLAY_TEXT_PATHS = _text_paths(OVERLAY)
 
 
 @st.composite
-def mutated_datasets(draw: st.DrawFn) -> dict[str, Any]:
-    """The mini dataset with a few random edits: retexted, replaced, removed or added values."""
-    data = copy.deepcopy(MINI)
+def mutated_datasets(draw: st.DrawFn, *, overlay: bool = False) -> dict[str, Any]:
+    """The mini dataset (or the overlay for it) with a few random edits: retexted, replaced,
+    removed or added values."""
+    data = copy.deepcopy(OVERLAY if overlay else MINI)
+    paths, text_paths = (OVERLAY_PATHS, OVERLAY_TEXT_PATHS) if overlay else (PATHS, TEXT_PATHS)
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         operation = draw(st.sampled_from(["retext", "retext", "replace", "remove", "add"]))
-        path = draw(st.sampled_from(TEXT_PATHS if operation == "retext" else PATHS))
+        path = draw(st.sampled_from(text_paths if operation == "retext" else paths))
         try:  # an earlier edit may have removed or replaced the path
             parent = _at(data, path[:-1])
             _ = parent[path[-1]]
@@ -198,6 +209,24 @@ def test_mutated_dataset_is_shown_or_explained(
     path = write(tmp_dir, yaml.safe_dump(dataset, allow_unicode=True, sort_keys=False))
     args = ["validate", str(path)] if command == ("validate",) else ["--data", str(path), *command]
     assert_handled(invoke(args, columns), {0, 1, 2})
+
+
+@SETTINGS
+@given(
+    overlay=mutated_datasets(overlay=True),
+    command=st.sampled_from(COMMANDS),
+)
+def test_mutated_overlay_is_shown_or_explained(
+    tmp_dir: Path, overlay: dict[str, Any], command: tuple[str, ...]
+) -> None:
+    """A random overlay laid over the mini dataset is shown or explained, never a crash."""
+    path = write(tmp_dir, yaml.safe_dump(overlay, allow_unicode=True, sort_keys=False))
+    args = (
+        ["validate", str(MINI_PATH), str(path)]
+        if command == ("validate",)
+        else ["--data", str(MINI_PATH), "--data", str(path), *command]
+    )
+    assert_handled(invoke(args), {0, 1, 2})
 
 
 @SETTINGS
