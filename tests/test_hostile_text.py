@@ -198,3 +198,13 @@ def test_cite_booklet_title_cannot_set_the_window_title() -> None:
     result = invoke(["--data", HOSTILE, "cite", "--booklet"])
     assert_ok(result)
     assert "\\x1b]0;owned\\x07" in result.stdout
+
+
+def test_init_names_a_hostile_path_inertly(tmp_path: Path) -> None:
+    """`init` with ESC and markup in the file name writes the file and names it escaped."""
+    path = tmp_path / "mine\x1b[31m[bold].yaml"
+    result = invoke(["init", str(path)])
+    assert_ok(result)
+    assert path.exists()
+    assert "mine\\x1b[31m[bold].yaml" in result.stderr
+    assert "\x1b" not in result.output

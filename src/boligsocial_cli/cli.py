@@ -615,14 +615,14 @@ def init(
         raise UsageError(f"{path} already exists; init never overwrites a file.") from None
     except OSError as error:
         raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
-    _messages().print(
+    wrote = (
         f"Wrote {path}: one example theme, finding and reference, laid over the bundled data.\n"
         "Next:\n"
         f"  boligsocial schema > {path.parent / SCHEMA_FILE}   # your editor checks as you type\n"
         f"  boligsocial validate {path}\n"
-        f"  boligsocial --data {path} findings",
-        markup=False,
+        f"  boligsocial --data {path} findings"
     )
+    _messages().print(escape_control(wrote), markup=False)  # the path is the user's text
 
 
 def main() -> None:
