@@ -258,6 +258,10 @@ def _csl(tag: str) -> str:
     return f"{{{CSL_NAMESPACE}}}{tag}"
 
 
+MAX_STYLE_BYTES = 10 * 1024 * 1024
+"""CSL files larger than this are refused (the bundled styles are under 0.2 MiB)."""
+
+
 def builtin_style_xml(style: CitationStyle) -> bytes:
     """The CSL file of a built-in style, read from the installed package."""
     return (resources.files("boligsocial_cli") / "styles" / style.file_name).read_bytes()
@@ -266,13 +270,17 @@ def builtin_style_xml(style: CitationStyle) -> bytes:
 def load_csl_style(path: Path) -> CslStyle:
     """Read and check a CSL style file; raise UsageError saying what is wrong with it."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:  # bounded: /dev/zero or an endless pipe must not hang
+            data = stream.read(MAX_STYLE_BYTES + 1)
     except FileNotFoundError:
         raise UsageError(f"CSL style file not found: {path}") from None
     except IsADirectoryError:
         raise UsageError(f"CSL style path is a directory, not a file: {path}") from None
     except OSError as error:
         raise UsageError(f"cannot read CSL style file {path}: {error.strerror}") from None
+    if len(data) > MAX_STYLE_BYTES:
+        limit = MAX_STYLE_BYTES // (1024 * 1024)
+        raise UsageError(f"CSL style file is too large (the limit is {limit} MiB): {path}")
     return check_csl_style(data, str(path))
 
 

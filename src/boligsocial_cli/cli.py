@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import io
 import os
 import sys
 import traceback
@@ -23,6 +25,9 @@ from .exporters import (
     OutputFormat,
     Row,
     challenge_row,
+    escape_control,
+    escape_control_keeping_lines,
+    escape_json_controls,
     evidence_map_rows,
     finding_row,
     glossary_row,
@@ -61,15 +66,38 @@ class _BoundaryGroup(TyperGroup):
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if sys.stdout:  # a closed pipe shows here, not in the interpreter's last flush
+                sys.stdout.flush()
         except BoligsocialError as error:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
-            _messages().print(f"Error: {error}", markup=False, highlight=False)
+            # Messages quote file names, arguments and dataset ids: no control sequence
+            # in them reaches the terminal, and each problem stays on one line.
+            _messages().print(escape_control(f"Error: {error}"), markup=False)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(ExitCode.OK) from None
+        return result
+
+
+class _Console(Console):
+    """A Console that interprets nothing in what it prints and honours NO_COLOR fully."""
+
+    def __init__(self, *, stderr: bool = False, soft_wrap: bool = False) -> None:
+        super().__init__(
+            stderr=stderr,
+            soft_wrap=soft_wrap,
+            highlight=False,
+            emoji=False,  # ':warning:' in a file name or a dataset text stays as typed
+            color_system=None if os.environ.get("NO_COLOR") else "auto",  # no escape codes
+        )
+
+    def on_broken_pipe(self) -> None:
+        """Leave a closed pipe to the error boundary (Rich itself would exit with 1)."""
+        self.quiet = True
+        raise BrokenPipeError
 
 
 app = typer.Typer(
@@ -86,7 +114,7 @@ app = typer.Typer(
 
 
 def _messages() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return _Console(stderr=True, soft_wrap=True)
 
 
 def _silence_stdout() -> None:
@@ -158,7 +186,7 @@ FormatOption = Annotated[
 
 
 def _stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return _Console()
 
 
 def _emit(
@@ -502,7 +530,7 @@ def cite(
     chosen_style = parse_style(style)
     if isinstance(chosen_style, CslStyle):
         for warning in chosen_style.schema_warnings:
-            _messages().print(f"Warning: {warning}", markup=False)
+            _messages().print(escape_control(f"Warning: {warning}"), markup=False)
     selection = ReferenceSelection(
         keys=tuple(resolve_reference(dataset.references, key).id for key in keys or ()),
         findings=tuple(resolve_finding(dataset.findings, typed).id for typed in finding or ()),
@@ -515,8 +543,12 @@ def cite(
         message = "Ingen værker at citere." if lang is Lang.DA else "No works to cite."
         _messages().print(message, markup=False)
         return
+    exported = export_references(references, output, ExportOptions(style=chosen_style, lang=lang))
+    # Dataset text may hold control sequences: encoded in JSON, shown escaped elsewhere.
     sys.stdout.write(
-        export_references(references, output, ExportOptions(style=chosen_style, lang=lang))
+        escape_json_controls(exported)
+        if output is BibliographyFormat.CSL_JSON
+        else escape_control_keeping_lines(exported)
     )
 
 
@@ -549,7 +581,7 @@ def validate(
     problems, summary = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
     if problems:
         raise DatasetError(problems)
-    _messages().print(summary, markup=False)
+    _messages().print(escape_control(summary), markup=False)
 
 
 @app.command()
@@ -583,16 +615,21 @@ def init(
         raise UsageError(f"{path} already exists; init never overwrites a file.") from None
     except OSError as error:
         raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
-    _messages().print(
+    wrote = (
         f"Wrote {path}: one example theme, finding and reference, laid over the bundled data.\n"
         "Next:\n"
         f"  boligsocial schema > {path.parent / SCHEMA_FILE}   # your editor checks as you type\n"
         f"  boligsocial validate {path}\n"
-        f"  boligsocial --data {path} findings",
-        markup=False,
+        f"  boligsocial --data {path} findings"
     )
+    _messages().print(escape_control(wrote), markup=False)  # the path is the user's text
 
 
 def main() -> None:
     """Console-script entry point."""
+    stdout = sys.stdout
+    if isinstance(stdout, io.TextIOWrapper) and codecs.lookup(stdout.encoding).name != "utf-8":
+        # A locale that cannot encode æøå (LC_ALL=C with PYTHONUTF8=0, PYTHONIOENCODING=ascii):
+        # show '?' for what it cannot encode rather than fail with UnicodeEncodeError.
+        stdout.reconfigure(errors="replace")
     app()

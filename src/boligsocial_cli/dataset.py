@@ -19,7 +19,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 from .errors import DatasetError, Problem
 from .model import BaseDataset, Dataset, DatasetFile, record_fields
 from .overlay import OVERLAY_SECTIONS, Layer, LayerError, merge
-from .safe_yaml import YamlDocument, read_yaml_file
+from .safe_yaml import MAX_FILE_BYTES, YamlDocument, read_yaml_file
 from .source_text import SourceText
 from .validate import (
     check_file,
@@ -169,7 +169,14 @@ def validate_files(paths: Sequence[Path], against: Path | None = None) -> tuple[
     source: SourceText | None = None
     if against is not None:
         try:
-            source = SourceText.from_text(against.read_text(encoding="utf-8"))
+            with against.open("rb") as stream:  # bounded: /dev/zero or a pipe must not hang
+                raw = stream.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                limit = MAX_FILE_BYTES // (1024 * 1024)
+                message = f"the source text is too large (the limit is {limit} MiB)"
+                problems.append(Problem(str(against), message))
+            else:
+                source = SourceText.from_text(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError) as error:
             problems.append(Problem(str(against), f"cannot read the source text: {error}"))
     layers: list[Layer] = []

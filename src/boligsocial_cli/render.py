@@ -62,7 +62,7 @@ def literal(text: str, style: str = "") -> Text:
 def evidence_badge(kind: EvidenceKind, dataset: Dataset, lang: Lang) -> Text:
     """A coloured badge naming an evidence kind."""
     names = {info.kind: info.name.in_lang(lang) for info in dataset.evidence_kinds}
-    return Text(f" {names.get(kind, kind.value)} ", style=EVIDENCE_STYLES[kind])
+    return literal(f" {names.get(kind, kind.value)} ", EVIDENCE_STYLES[kind])
 
 
 def _origin_mark(origin: str, lang: Lang, *, with_file: bool = False) -> Text:
@@ -182,7 +182,7 @@ def finding_detail(
     quote.append(f"\n— {label('page', lang)} {finding.page}", style="dim")
     parts.append(Panel(quote, title=label("quote", lang), title_align="left", box=box.ROUNDED))
     if info:
-        explanation = Text(f"{info.name.in_lang(lang)}: ", style="bold")
+        explanation = literal(f"{info.name.in_lang(lang)}: ", "bold")
         explanation.append(escape_control(info.explanation.in_lang(lang)))
         parts.append(explanation)
     details = Table.grid(padding=(0, 2))
@@ -255,7 +255,7 @@ def about_view(dataset: Dataset, lang: Lang) -> Group:
             body.append(escape_control(passage.text.in_lang(lang)))
             cited = _cited_as(passage.citations, dataset)
             if cited:
-                body.append(f" ({cited})", style="cyan")
+                body.append(f" ({escape_control(cited)})", style="cyan")
         parts.append(Panel(body, title=literal(section.title.in_lang(lang)), title_align="left"))
     kinds = Table.grid(padding=(0, 2))
     kinds.add_column(no_wrap=True)
