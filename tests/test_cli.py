@@ -269,3 +269,13 @@ def test_every_option_has_help(command: str) -> None:
         if not getattr(param, "help", None) and param.name != "help"
     ]
     assert undocumented == []
+
+
+@pytest.mark.parametrize("command", [*LISTINGS, "about"])
+def test_narrow_terminals_get_whole_words(invoke: Invoke, command: str) -> None:
+    """At 40 columns every line fits and no word is cut short with an ellipsis."""
+    result = invoke(command, env={"COLUMNS": "40"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    assert "…" not in result.stdout

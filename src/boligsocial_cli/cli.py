@@ -53,11 +53,11 @@ if TYPE_CHECKING:
 
 from .render import (
     about_view,
-    evidence_map_table,
+    evidence_map_view,
     finding_detail,
     findings_view,
-    simple_table,
-    themes_table,
+    simple_view,
+    themes_view,
 )
 
 
@@ -189,13 +189,11 @@ def _stdout() -> Console:
     return _Console()
 
 
-def _emit(
-    rows: list[Row], output: OutputFormat, table: RenderableType | Callable[[int], RenderableType]
-) -> None:
-    """Write a listing: a Rich renderable (or one built for the width), or an exporter's text."""
+def _emit(rows: list[Row], output: OutputFormat, view: Callable[[int], RenderableType]) -> None:
+    """Write a listing: the Rich view built for the terminal's width, or an exporter's text."""
     if output is OutputFormat.TABLE:
         console = _stdout()
-        console.print(table(console.width) if callable(table) else table)
+        console.print(view(console.width))
     else:
         sys.stdout.write(EXPORTERS[output](rows))
 
@@ -210,7 +208,7 @@ def themes(
     """
     dataset = _dataset(ctx)
     rows = [theme_row(theme, dataset, lang) for theme in dataset.themes]
-    _emit(rows, output, themes_table(rows, lang))
+    _emit(rows, output, lambda width: themes_view(rows, lang, width))
 
 
 def _complete_theme(incomplete: str) -> list[str]:
@@ -401,7 +399,7 @@ def overview(
     """
     dataset = _dataset(ctx)
     rows = evidence_map_rows(dataset, lang)
-    _emit(rows, output, evidence_map_table(rows, dataset, lang))
+    _emit(rows, output, lambda width: evidence_map_view(rows, dataset, lang, width))
 
 
 @app.command()
@@ -414,7 +412,8 @@ def challenges(
     """
     dataset = _dataset(ctx)
     rows = [challenge_row(challenge, lang) for challenge in dataset.challenges]
-    _emit(rows, output, simple_table(rows, (("id", "id"), ("text", "challenge")), lang))
+    columns = (("id", "id"), ("text", "challenge"))
+    _emit(rows, output, lambda width: simple_view(rows, columns, lang, width))
 
 
 @app.command()
@@ -446,7 +445,8 @@ def glossary(
             terms = ", ".join(entry.term for entry in dataset.glossary)
             raise UsageError(f"No glossary term matches {term!r}. Terms: {terms}.")
     rows = [glossary_row(entry, lang) for entry in entries]
-    _emit(rows, output, simple_table(rows, (("term", "term"), ("definition", "definition")), lang))
+    columns = (("term", "term"), ("definition", "definition"))
+    _emit(rows, output, lambda width: simple_view(rows, columns, lang, width))
 
 
 @app.command()

@@ -100,6 +100,9 @@ def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
 WIDE_TABLE_COLUMNS = 120
 """Below this width findings are listed as stacked entries rather than a table."""
 
+NARROW_COLUMNS = {"themes": 100, "overview": 72, "simple": 60}
+"""Below these widths the other listings are stacked entries too, so no word is cut."""
+
 
 def findings_view(
     findings: Sequence[Finding], dataset: Dataset, lang: Lang, *, long: bool, width: int
@@ -271,3 +274,50 @@ def about_view(dataset: Dataset, lang: Lang) -> Group:
 def _cited_as(citations: Sequence[str], dataset: Dataset) -> str:
     cited = {reference.id: reference.cited_as for reference in dataset.references}
     return "; ".join(cited.get(citation, citation) for citation in citations)
+
+
+def themes_view(rows: Sequence[Row], lang: Lang, width: int) -> RenderableType:
+    """Themes as a table, or stacked on narrow terminals."""
+    if width >= NARROW_COLUMNS["themes"]:
+        return themes_table(rows, lang)
+    entries: list[RenderableType] = []
+    for row in rows:
+        heading = literal(row["id"], "bold")
+        heading.append(f"  {escape_control(row['name'])}")
+        counts = Text(f"{label('findings', lang)}: {row['findings']} · ", style="dim")
+        counts.append(f"{label('effects', lang)}: {row['effects']}", style="green")
+        entries.extend((heading, counts, literal(row["summary"]), Text()))
+    return Group(*entries)
+
+
+def evidence_map_view(
+    rows: Sequence[Row], dataset: Dataset, lang: Lang, width: int
+) -> RenderableType:
+    """The evidence map as a grid, or one line of counts per theme on narrow terminals."""
+    if width >= NARROW_COLUMNS["overview"]:
+        return evidence_map_table(rows, dataset, lang)
+    entries: list[RenderableType] = []
+    for row in rows:
+        counts = Text()
+        for kind in EvidenceKind:
+            if row[kind.value]:
+                counts.append_text(evidence_badge(kind, dataset, lang))
+                counts.append(f" {row[kind.value]}  ")
+        counts.append(f"{label('total', lang)} {row['total']}", style="bold")
+        entries.extend((literal(row["name"], "bold"), counts, Text()))
+    return Group(*entries)
+
+
+def simple_view(
+    rows: Sequence[Row], columns: Sequence[tuple[str, str]], lang: Lang, width: int
+) -> RenderableType:
+    """A two-column listing as a table, or heading-and-text entries on narrow terminals."""
+    if width >= NARROW_COLUMNS["simple"]:
+        return simple_table(rows, columns, lang)
+    entries: list[RenderableType] = []
+    (heading_key, _), *rest = columns
+    for row in rows:
+        entries.append(literal(_plain(row[heading_key]), "bold"))
+        entries.extend(literal(_plain(row[key])) for key, _ in rest)
+        entries.append(Text())
+    return Group(*entries)
