@@ -91,15 +91,30 @@ def test_c_locale_prints_danish_letters(locale: dict[str, str]) -> None:
     [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "PYTHONUTF8": "0"}],
     ids=["PYTHONIOENCODING=ascii", "LC_ALL=C PYTHONUTF8=0"],
 )
-@pytest.mark.parametrize("args", [("about",), ("findings", "--format", "json")])
-def test_stdout_that_cannot_encode_danish_letters(
-    env: dict[str, str], args: tuple[str, ...]
-) -> None:
-    """With an ASCII stdout, letters it cannot encode become '?' instead of a crash."""
-    result = run(["--data", MINI, *args], clean_env(**env))
+def test_stdout_that_cannot_encode_danish_letters(env: dict[str, str]) -> None:
+    """With an ASCII stdout, letters a table cannot show become '?' instead of a crash."""
+    result = run(["--data", MINI, "about"], clean_env(**env))
     assert_no_crash(result)
     assert result.returncode == 0
     assert b"?" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "PYTHONUTF8": "0"}],
+    ids=["PYTHONIOENCODING=ascii", "LC_ALL=C PYTHONUTF8=0"],
+)
+@pytest.mark.parametrize(
+    "args", [("findings", "--format", "json"), ("themes", "--format", "csv"), ("cite",)]
+)
+def test_data_output_is_utf8_in_any_locale(env: dict[str, str], args: tuple[str, ...]) -> None:
+    """Exports and the bibliography are data: written as UTF-8 whatever the locale, no '?'."""
+    result = run(["--data", MINI, *args], clean_env(**env))
+    assert_no_crash(result)
+    assert result.returncode == 0
+    text = result.stdout.decode("utf-8")
+    assert any(letter in text for letter in "æøåÆØÅ")
+    assert "?" not in text
 
 
 def test_error_message_in_an_ascii_locale() -> None:

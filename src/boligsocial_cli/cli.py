@@ -195,7 +195,18 @@ def _emit(rows: list[Row], output: OutputFormat, view: Callable[[int], Renderabl
         console = _stdout()
         console.print(view(console.width))
     else:
-        sys.stdout.write(EXPORTERS[output](rows))
+        _write_data(EXPORTERS[output](rows))
+
+
+def _write_data(text: str) -> None:
+    """Write machine-readable output as UTF-8 whatever the locale, so no letter is lost."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (a test runner's, say)
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 @app.command()
@@ -545,7 +556,7 @@ def cite(
         return
     exported = export_references(references, output, ExportOptions(style=chosen_style, lang=lang))
     # Dataset text may hold control sequences: encoded in JSON, shown escaped elsewhere.
-    sys.stdout.write(
+    _write_data(
         escape_json_controls(exported)
         if output is BibliographyFormat.CSL_JSON
         else escape_control_keeping_lines(exported)
@@ -590,7 +601,7 @@ def schema() -> None:
 
     Example: boligsocial schema > boligsocial.schema.json
     """
-    sys.stdout.write(dataset_schema_json())
+    _write_data(dataset_schema_json())
 
 
 @app.command()
