@@ -1,6 +1,5 @@
-"""`python -m boligsocial_cli`: the `boligsocial` command."""
+"""`python -m boligsocial_cli`."""
 
-from boligsocial_cli.cli import main
+from .cli import main
 
-if __name__ == "__main__":
-    main()
+main()

@@ -1,12 +1,13 @@
-"""A cache of built dataset files, so that a repeated lookup parses no YAML.
+"""A cache of read dataset files, so that a repeated lookup parses no YAML.
 
-`load_dataset_cached(path)` returns what `dataset.load_dataset(path)` would, from
-an entry in the user cache directory when one matches the file exactly. Each file
-has one entry, named after its path. An entry holds its key and the built records
+`read_layer_cached(path)` returns what `dataset.read_layer(path)` would -- the file read
+and checked on its own, ready to be laid over others -- from an entry in the user cache
+directory when one matches the file exactly. Each file has one entry, named after its
+path. An entry holds its key and the built records
 (as `snapshot` stores them), under a CRC-32 of both that is checked before either
 is read; it matches only if every part of the key does:
 
-- the path as given and resolved, and the origin label;
+- the path as given and resolved, and the origin label its records carry;
 - the file's size, modification and change times (nanoseconds), inode and device;
 - a CRC-32 of the file's bytes, read on every lookup: a rewrite that keeps the
   size within one tick of a coarse clock changes no time stamp, but it changes
@@ -14,7 +15,8 @@ is read; it matches only if every part of the key does:
 - the tool version, the model's record types and fields, the snapshot format and
   the Python version (marshal's format).
 
-Only a valid file is cached; an invalid one is read and reported afresh each time.
+Only a file valid on its own is cached (a `LayerError` is raised afresh each time);
+whether files fit together is checked when they are merged, on every lookup.
 Anything wrong with the cache -- a missing, stale, truncated or corrupt entry, a
 directory that cannot be created or written -- means reading the file as if there
 were no cache: never an error, never a stale answer. Entries are written to a
@@ -44,8 +46,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .dataset import gc_paused, load_dataset
-from .model import Dataset
+from .dataset import gc_paused, origin_label, read_layer
+from .overlay import Layer
 
 CACHE_DIR_ENV = "BOLIGSOCIAL_CACHE_DIR"
 NO_CACHE_ENV = "BOLIGSOCIAL_NO_CACHE"
@@ -79,39 +81,35 @@ def cache_directory(env: Mapping[str, str] = os.environ) -> Path | None:
     return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
-def load_dataset_cached(
-    path: Path,
-    origin: str | None = None,
-    *,
-    env: Mapping[str, str] = os.environ,
-    progress: ProgressFactory | None = None,
-) -> Dataset:
-    """`dataset.load_dataset(path, origin)`, from the cache when it holds this very file."""
+def read_layer_cached(
+    path: Path, *, env: Mapping[str, str] = os.environ, progress: ProgressFactory | None = None
+) -> Layer:
+    """`dataset.read_layer(path)`, from the cache when it holds this very file."""
     directory = cache_directory(env)
-    key = _key(path, origin) if directory is not None else None
+    key = _key(path) if directory is not None else None
     if directory is None or key is None:
-        return _load(path, origin, progress)
+        return _read(path, progress)
     entry = directory / _entry_name(key)
     cached = _read_entry(entry, key)
     if cached is not None:
         return cached
-    dataset = _load(path, origin, progress)
-    if _key(path, origin) == key:  # unchanged while it was read: the entry is this file's
-        _write_entry(directory, entry, key, dataset)
-    return dataset
+    layer = _read(path, progress)
+    if _key(path) == key:  # unchanged while it was read: the entry is this file's
+        _write_entry(directory, entry, key, layer)
+    return layer
 
 
-def _load(path: Path, origin: str | None, progress: ProgressFactory | None) -> Dataset:
+def _read(path: Path, progress: ProgressFactory | None) -> Layer:
     try:
         size = path.stat().st_size
     except OSError:
-        size = 0  # load_dataset reports it
+        size = 0  # read_layer reports it
     slow = progress is not None and size >= SLOW_LOAD_BYTES
     with progress(path, size) if progress is not None and slow else nullcontext():
-        return load_dataset(path, origin)
+        return read_layer(path)
 
 
-def _key(path: Path, origin: str | None) -> tuple[Any, ...] | None:
+def _key(path: Path) -> tuple[Any, ...] | None:
     """Everything an entry must match; None if the file is not one to cache."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a pipe or a device: read it only once
@@ -124,6 +122,7 @@ def _key(path: Path, origin: str | None) -> tuple[Any, ...] | None:
             while chunk := stream.read(_CHUNK_BYTES):  # a third of the time of one read()
                 checksum = zlib.crc32(chunk, checksum)
         resolved = str(path.resolve())
+        origin = origin_label(path)
     except (OSError, RuntimeError):
         return None
     return (
@@ -155,8 +154,8 @@ def _entry_name(key: tuple[Any, ...]) -> str:
     return f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.dataset"
 
 
-def _read_entry(entry: Path, key: tuple[Any, ...]) -> Dataset | None:
-    """The dataset in `entry` if it is ours, whole and for exactly `key`; else None."""
+def _read_entry(entry: Path, key: tuple[Any, ...]) -> Layer | None:
+    """The file read in `entry` if the entry is ours, whole and for exactly `key`; else None."""
     from .snapshot import load_records  # noqa: PLC0415
 
     try:
@@ -177,10 +176,10 @@ def _read_entry(entry: Path, key: tuple[Any, ...]) -> Dataset | None:
             return None
         payload = body[key_length:]
         with gc_paused():
-            dataset = load_records(marshal.loads(payload))  # noqa: S302
+            layer = load_records(marshal.loads(payload))  # noqa: S302
     except Exception:  # an entry that cannot be read is a miss, never an error
         return None
-    return dataset if isinstance(dataset, Dataset) else None
+    return layer if isinstance(layer, Layer) else None
 
 
 def _private(info: os.stat_result) -> bool:
@@ -189,7 +188,7 @@ def _private(info: os.stat_result) -> bool:
     return stat.S_ISREG(info.st_mode) and owner_ok and not info.st_mode & 0o022
 
 
-def _write_entry(directory: Path, entry: Path, key: tuple[Any, ...], dataset: Dataset) -> None:
+def _write_entry(directory: Path, entry: Path, key: tuple[Any, ...], layer: Layer) -> None:
     """Write the entry atomically; give up silently if the cache cannot be written."""
     import tempfile  # noqa: PLC0415 - only when an entry is written
 
@@ -197,7 +196,7 @@ def _write_entry(directory: Path, entry: Path, key: tuple[Any, ...], dataset: Da
 
     try:
         with gc_paused():
-            payload = marshal.dumps(dump_records(dataset))
+            payload = marshal.dumps(dump_records(layer))
             encoded_key = marshal.dumps(key)
     except (SnapshotError, ValueError):
         return

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -14,14 +16,18 @@ from rich.console import Console, RenderableType
 from typer.core import TyperGroup
 
 from . import __version__, coercion
-from .cache import load_dataset_cached
-from .dataset import dataset_paths, validate_files
+from .bibliography import BibliographyFormat
+from .cache import read_layer_cached
+from .dataset import dataset_paths, load_dataset, validate_files
 from .errors import BoligsocialError, DatasetError, ExitCode, UsageError
 from .exporters import (
     EXPORTERS,
     OutputFormat,
     Row,
     challenge_row,
+    escape_control,
+    escape_control_keeping_lines,
+    escape_json_controls,
     evidence_map_rows,
     finding_row,
     glossary_row,
@@ -30,25 +36,31 @@ from .exporters import (
 from .model import Dataset, EvidenceKind, Lang
 from .query import (
     FindingFilter,
+    ReferenceSelection,
     filter_findings,
     fold,
     relax_empty_query,
     resolve_finding,
     resolve_reference,
     resolve_theme,
+    select_references,
 )
+from .schema import dataset_schema_json
+from .starter import SCHEMA_FILE, starter_text
 
 if TYPE_CHECKING:
     from typer._click import Command as ClickCommand
     from typer._click import Context as ClickContext  # the type TyperGroup.invoke declares
 
+    from .overlay import Layer
+
 from .render import (
     about_view,
-    evidence_map_table,
+    evidence_map_view,
     finding_detail,
     findings_view,
-    simple_table,
-    themes_table,
+    simple_view,
+    themes_view,
 )
 
 
@@ -67,17 +79,40 @@ class _BoundaryGroup(TyperGroup):
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if sys.stdout:  # a closed pipe shows here, not in the interpreter's last flush
+                sys.stdout.flush()
         except BoligsocialError as error:
             if ctx.obj and ctx.obj.get("debug"):
                 import traceback  # noqa: PLC0415 - only --debug needs it
 
                 traceback.print_exc()
-            _messages().print(f"Error: {error}", markup=False, highlight=False)
+            # Messages quote file names, arguments and dataset ids: no control sequence
+            # in them reaches the terminal, and each problem stays on one line.
+            _messages().print(escape_control(f"Error: {error}"), markup=False)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(ExitCode.OK) from None
+        return result
+
+
+class _Console(Console):
+    """A Console that interprets nothing in what it prints and honours NO_COLOR fully."""
+
+    def __init__(self, *, stderr: bool = False, soft_wrap: bool = False) -> None:
+        super().__init__(
+            stderr=stderr,
+            soft_wrap=soft_wrap,
+            highlight=False,
+            emoji=False,  # ':warning:' in a file name or a dataset text stays as typed
+            color_system=None if os.environ.get("NO_COLOR") else "auto",  # no escape codes
+        )
+
+    def on_broken_pipe(self) -> None:
+        """Leave a closed pipe to the error boundary (Rich itself would exit with 1)."""
+        self.quiet = True
+        raise BrokenPipeError
 
 
 app = typer.Typer(
@@ -94,7 +129,7 @@ app = typer.Typer(
 
 
 def _messages() -> Console:
-    return Console(stderr=True, highlight=False)
+    return _Console(stderr=True, soft_wrap=True)
 
 
 def _silence_stdout() -> None:
@@ -118,8 +153,10 @@ def _global_options(
         typer.Option(
             "--data",
             metavar="PATH",
-            help="Dataset file to read instead of the bundled one; give it again to add an "
-            "overlay. Also BOLIGSOCIAL_DATA. Example: --data egne.yaml",
+            help="Dataset file to read instead of the bundled one. A file that says "
+            "'extends: bundled' is read on top of the bundled data; give --data again to lay "
+            "more files over the first. Also BOLIGSOCIAL_DATA (paths separated by "
+            f"'{os.pathsep}'). Example: --data egne.yaml",
             show_default=False,
         ),
     ] = None,
@@ -138,8 +175,12 @@ def _global_options(
 
 
 def _dataset(ctx: typer.Context) -> Dataset:
-    paths = dataset_paths(ctx.obj["data"])
-    return load_dataset_cached(paths[0], progress=_reading_status)
+    return load_dataset(dataset_paths(ctx.obj["data"]), read=_read_layer)
+
+
+def _read_layer(path: Path) -> Layer:
+    """One dataset file, from the cache when it holds this very file."""
+    return read_layer_cached(path, progress=_reading_status)
 
 
 def _reading_status(path: Path, size: int) -> contextlib.AbstractContextManager[object]:
@@ -173,18 +214,27 @@ FormatOption = Annotated[
 
 
 def _stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return _Console()
 
 
-def _emit(
-    rows: list[Row], output: OutputFormat, table: RenderableType | Callable[[int], RenderableType]
-) -> None:
-    """Write a listing: a Rich renderable (or one built for the width), or an exporter's text."""
+def _emit(rows: list[Row], output: OutputFormat, view: Callable[[int], RenderableType]) -> None:
+    """Write a listing: the Rich view built for the terminal's width, or an exporter's text."""
     if output is OutputFormat.TABLE:
         console = _stdout()
-        console.print(table(console.width) if callable(table) else table)
+        console.print(view(console.width))
     else:
-        sys.stdout.write(EXPORTERS[output](rows))
+        _write_data(EXPORTERS[output](rows))
+
+
+def _write_data(text: str) -> None:
+    """Write machine-readable output as UTF-8 whatever the locale, so no letter is lost."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (a test runner's, say)
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 @app.command()
@@ -197,12 +247,12 @@ def themes(
     """
     dataset = _dataset(ctx)
     rows = [theme_row(theme, dataset, lang) for theme in dataset.themes]
-    _emit(rows, output, themes_table(rows, lang))
+    _emit(rows, output, lambda width: themes_view(rows, lang, width))
 
 
 def _complete_theme(incomplete: str) -> list[str]:
     try:
-        dataset = load_dataset_cached(dataset_paths()[0])
+        dataset = load_dataset(dataset_paths(), read=read_layer_cached)
     except BoligsocialError:
         return []
     return [theme.id for theme in dataset.themes if fold(theme.id).startswith(fold(incomplete))]
@@ -210,7 +260,7 @@ def _complete_theme(incomplete: str) -> list[str]:
 
 def _complete_finding(incomplete: str) -> list[str]:
     try:
-        dataset = load_dataset_cached(dataset_paths()[0])
+        dataset = load_dataset(dataset_paths(), read=read_layer_cached)
     except BoligsocialError:
         return []
     return [f.id for f in dataset.findings if fold(f.id).startswith(fold(incomplete))]
@@ -369,7 +419,13 @@ def show(
     """
     dataset = _dataset(ctx)
     finding = resolve_finding(dataset.findings, finding_id)
-    _stdout().print(finding_detail(finding, dataset, lang))
+    cited = select_references(dataset, ReferenceSelection(findings=(finding.id,)))
+    bibliography = None
+    if cited:
+        from .bibliography import CitationStyle, format_text  # noqa: PLC0415 - citeproc is slow
+
+        bibliography = format_text(cited, CitationStyle.APA, lang).rstrip("\n")
+    _stdout().print(finding_detail(finding, dataset, lang, bibliography))
 
 
 @app.command()
@@ -382,7 +438,7 @@ def overview(
     """
     dataset = _dataset(ctx)
     rows = evidence_map_rows(dataset, lang)
-    _emit(rows, output, evidence_map_table(rows, dataset, lang))
+    _emit(rows, output, lambda width: evidence_map_view(rows, dataset, lang, width))
 
 
 @app.command()
@@ -395,7 +451,8 @@ def challenges(
     """
     dataset = _dataset(ctx)
     rows = [challenge_row(challenge, lang) for challenge in dataset.challenges]
-    _emit(rows, output, simple_table(rows, (("id", "id"), ("text", "challenge")), lang))
+    columns = (("id", "id"), ("text", "challenge"))
+    _emit(rows, output, lambda width: simple_view(rows, columns, lang, width))
 
 
 @app.command()
@@ -427,7 +484,8 @@ def glossary(
             terms = ", ".join(entry.term for entry in dataset.glossary)
             raise UsageError(f"No glossary term matches {term!r}. Terms: {terms}.")
     rows = [glossary_row(entry, lang) for entry in entries]
-    _emit(rows, output, simple_table(rows, (("term", "term"), ("definition", "definition")), lang))
+    columns = (("term", "term"), ("definition", "definition"))
+    _emit(rows, output, lambda width: simple_view(rows, columns, lang, width))
 
 
 @app.command()
@@ -442,11 +500,106 @@ def about(ctx: typer.Context, lang: LangOption = Lang.DA) -> None:
 
 
 @app.command()
+def cite(
+    ctx: typer.Context,
+    keys: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[KEY]...",
+            help="Works to cite: reference ids or the forms people type. "
+            "Example: 'Christensen 2018b' 'SBi 2018:09'",
+            show_default=False,
+        ),
+    ] = None,
+    finding: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--finding",
+            help="The works a finding cites; repeatable. Example: --finding maends-ledighed",
+            autocompletion=_complete_finding,
+            show_default=False,
+        ),
+    ] = None,
+    theme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--theme",
+            "-t",
+            help="The works behind a theme; repeatable. Example: --theme tryghed",
+            autocompletion=_complete_theme,
+            show_default=False,
+        ),
+    ] = None,
+    effects_only: Annotated[
+        bool,
+        typer.Option(
+            "--effects-only", help="The works behind the effect findings. Example: --effects-only"
+        ),
+    ] = False,
+    booklet: Annotated[
+        bool, typer.Option("--booklet", help="How to cite the booklet itself. Example: --booklet")
+    ] = False,
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style",
+            help="Citation style: apa, harvard, chicago, kort (the booklet's in-text form), or "
+            "the path of any CSL file. Example: --style harvard",
+        ),
+    ] = "apa",
+    output: Annotated[
+        BibliographyFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text and markdown follow --style; bibtex, ris and csl-json are for reference "
+            "managers. Example: --format bibtex > refs.bib",
+            case_sensitive=False,
+        ),
+    ] = BibliographyFormat.TEXT,
+    lang: LangOption = Lang.DA,
+) -> None:
+    """The bibliography: every work the booklet cites, or those you select, in a citation style.
+
+    Example: boligsocial cite --effects-only --style apa --format bibtex
+    """
+    from .bibliography import CslStyle, ExportOptions, export_references, parse_style  # noqa: PLC0415
+
+    dataset = _dataset(ctx)
+    chosen_style = parse_style(style)
+    if isinstance(chosen_style, CslStyle):
+        for warning in chosen_style.schema_warnings:
+            _messages().print(escape_control(f"Warning: {warning}"), markup=False)
+    selection = ReferenceSelection(
+        keys=tuple(resolve_reference(dataset.references, key).id for key in keys or ()),
+        findings=tuple(resolve_finding(dataset.findings, typed).id for typed in finding or ()),
+        themes=tuple(resolve_theme(dataset.themes, typed).id for typed in theme or ()),
+        effects_only=effects_only,
+        booklet=booklet,
+    )
+    references = select_references(dataset, selection)
+    if not references:
+        message = "Ingen værker at citere." if lang is Lang.DA else "No works to cite."
+        _messages().print(message, markup=False)
+        return
+    exported = export_references(references, output, ExportOptions(style=chosen_style, lang=lang))
+    # Dataset text may hold control sequences: encoded in JSON, shown escaped elsewhere.
+    _write_data(
+        escape_json_controls(exported)
+        if output is BibliographyFormat.CSL_JSON
+        else escape_control_keeping_lines(exported)
+    )
+
+
+@app.command()
 def validate(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Dataset files to check (the bundled one if none). Example: egne.yaml",
+            help="Dataset files to check, each on its own and then together, in the order "
+            "--data would read them (those of --data or BOLIGSOCIAL_DATA, else the bundled "
+            "one, if none). Example: egne.yaml",
             show_default=False,
         ),
     ] = None,
@@ -464,12 +617,58 @@ def validate(
 
     Example: boligsocial validate data/findings.yaml --against booklet.txt
     """
-    problems, summary = validate_files(tuple(paths or dataset_paths()), against)
+    problems, summary = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
     if problems:
         raise DatasetError(problems)
-    _messages().print(summary, markup=False)
+    _messages().print(escape_control(summary), markup=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of dataset files, for editors that check YAML as you type.
+
+    Example: boligsocial schema > boligsocial.schema.json
+    """
+    _write_data(dataset_schema_json())
+
+
+@app.command()
+def init(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help="The file to write; it must not exist yet. Example: egne-fund.yaml",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Write a small starter file for your own evidence, every field explained; never overwrites.
+
+    Example: boligsocial init egne-fund.yaml
+    """
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(starter_text())
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; init never overwrites a file.") from None
+    except OSError as error:
+        raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
+    wrote = (
+        f"Wrote {path}: one example theme, finding and reference, laid over the bundled data.\n"
+        "Next:\n"
+        f"  boligsocial schema > {path.parent / SCHEMA_FILE}   # your editor checks as you type\n"
+        f"  boligsocial validate {path}\n"
+        f"  boligsocial --data {path} findings"
+    )
+    _messages().print(escape_control(wrote), markup=False)  # the path is the user's text
 
 
 def main() -> None:
     """Console-script entry point."""
+    stdout = sys.stdout
+    if isinstance(stdout, io.TextIOWrapper) and codecs.lookup(stdout.encoding).name != "utf-8":
+        # A locale that cannot encode æøå (LC_ALL=C with PYTHONUTF8=0, PYTHONIOENCODING=ascii):
+        # show '?' for what it cannot encode rather than fail with UnicodeEncodeError.
+        stdout.reconfigure(errors="replace")
     app()

@@ -1,11 +1,16 @@
-"""Find, read, validate and build the dataset into typed records."""
+"""Find, read, validate and build the dataset into typed records.
+
+Each file is read and checked on its own (`read_layer`, a function of that one file), then
+the files are laid over one another (`overlay.merge`).
+"""
 
 from __future__ import annotations
 
 import gc
 import os
 import types
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import is_dataclass
 from enum import Enum
@@ -14,16 +19,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
 from .errors import DatasetError, Problem
-from .model import Dataset, record_fields
+from .model import BaseDataset, Dataset, DatasetFile, record_fields
+from .overlay import OVERLAY_SECTIONS, Layer, LayerError, merge
+from .validate import (
+    check_file,
+    check_quotes_against,
+    collect_links,
+    record_places,
+    section_places,
+)
 
 if TYPE_CHECKING:
     from .safe_yaml import YamlDocument
 
-# The YAML reader and the validator are imported where a file is parsed, so that a
-# lookup served from the cache (see cache.py) imports neither of them, nor PyYAML.
+# The YAML reader is imported where a file is parsed, so that a lookup served from the
+# cache (see cache.py) imports neither it nor PyYAML.
 
 DATA_ENV = "BOLIGSOCIAL_DATA"
-BUNDLED_LABEL = "bundled"
+BUNDLED_LABEL = BaseDataset.BUNDLED.value
 
 RecordT = TypeVar("RecordT")
 
@@ -36,6 +49,18 @@ def bundled_dataset_path() -> Path:
     from importlib import resources  # noqa: PLC0415 - a zipped package, say
 
     return Path(str(resources.files("boligsocial_cli") / "data" / "findings.yaml"))
+
+
+def origin_label(path: Path) -> str:
+    """The label records from `path` carry: `bundled` for the packaged dataset, else the path."""
+    bundled = bundled_dataset_path()
+    if path == bundled:
+        return BUNDLED_LABEL
+    try:
+        same = path.resolve() == bundled.resolve()
+    except (OSError, RuntimeError):  # a symlink loop, say: then it is not the bundled file
+        same = False
+    return BUNDLED_LABEL if same else str(path)
 
 
 def dataset_paths(
@@ -108,60 +133,137 @@ def build_record(record_type: type[RecordT], raw: Mapping[str, Any], origin: str
     return record_type(**values)
 
 
-def build_dataset(document: YamlDocument, file: str, origin: str) -> Dataset:
-    """Validate a parsed file and build it; raise DatasetError with every problem found."""
-    from .validate import check_document  # noqa: PLC0415 - see the imports above
-
-    problems = check_document(document, file)
+def build_layer(document: YamlDocument, file: str, origin: str) -> Layer:
+    """Check a parsed file on its own and build it; raise DatasetError with every problem."""
+    problems = check_file(document, file)
     if problems:
-        raise DatasetError(problems)
-    return build_record(Dataset, document.data, origin)
+        places = {section: record_places(document, file, section) for section in OVERLAY_SECTIONS}
+        raw = document.data if isinstance(document.data, dict) else {}
+        raise LayerError(
+            problems,
+            links=collect_links(document, file),
+            defines={section: frozenset(places[section]) for section in OVERLAY_SECTIONS},
+            extends_bundled=raw.get("extends") == BaseDataset.BUNDLED.value,
+        )
+    return Layer(
+        file=file,
+        origin=origin,
+        content=build_record(DatasetFile, document.data, origin),
+        places={section: record_places(document, file, section) for section in OVERLAY_SECTIONS},
+        sections=section_places(document, file),
+        links=collect_links(document, file),
+    )
 
 
-def load_dataset(path: Path, origin: str | None = None) -> Dataset:
-    """Read, validate and build one dataset file."""
+@gc_paused()
+def read_layer(path: Path) -> Layer:
+    """Read, check and build one dataset file on its own: a function of that file alone."""
     from .safe_yaml import read_yaml_file  # noqa: PLC0415 - see the imports above
 
-    label = (
-        origin
-        if origin is not None
-        else (BUNDLED_LABEL if path == bundled_dataset_path() else str(path))
-    )
-    with gc_paused():
-        return build_dataset(read_yaml_file(path), str(path), label)
+    return build_layer(read_yaml_file(path), str(path), origin_label(path))
 
 
+LayerReader = Callable[[Path], Layer]
+"""Reads one file into a Layer: `read_layer`, or a wrapper around it (a cache, say)."""
+
+
+def _with_base(layers: list[Layer], read: LayerReader) -> list[Layer]:
+    """Put the bundled dataset first when the first file says `extends: bundled`."""
+    if layers and layers[0].content.extends is BaseDataset.BUNDLED and not layers[0].is_bundled:
+        return [read(bundled_dataset_path()), *layers]
+    return layers
+
+
+def _layers_beneath(error: LayerError, before: list[Layer], read: LayerReader) -> list[Layer]:
+    """The files a failing file is laid over: those before it, or the bundled one it extends."""
+    if before or not error.extends_bundled:
+        return before
+    try:
+        return [read(bundled_dataset_path())]
+    except DatasetError:
+        return []
+
+
+def read_layers(paths: Sequence[Path], read: LayerReader = read_layer) -> tuple[Layer, ...]:
+    """Read each file on its own, collecting every file's problems; bases put first."""
+    layers: list[Layer] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            layers.append(read(path))
+        except LayerError as error:
+            problems.extend(error.problems)
+            problems.extend(error.unresolved(_layers_beneath(error, layers, read)))
+        except DatasetError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise DatasetError(problems)
+    return tuple(_with_base(layers, read))
+
+
+def load_dataset(paths: Path | Sequence[Path], read: LayerReader = read_layer) -> Dataset:
+    """Read dataset files and lay each over the ones before it (see `overlay.merge`)."""
+    return merge(read_layers((paths,) if isinstance(paths, Path) else paths, read))
+
+
+@gc_paused()
 def validate_files(paths: Sequence[Path], against: Path | None = None) -> tuple[list[Problem], str]:
     """Every problem in `paths` (and, with `against`, quotes missing from that source text).
 
     Returns the problems and a one-line summary of what was checked.
     """
-    from .safe_yaml import read_yaml_file  # noqa: PLC0415 - see the imports above
+    from .safe_yaml import MAX_FILE_BYTES, read_yaml_file  # noqa: PLC0415 - see above
     from .source_text import SourceText  # noqa: PLC0415
-    from .validate import check_document, check_quotes_against  # noqa: PLC0415
 
     problems: list[Problem] = []
     source: SourceText | None = None
     if against is not None:
         try:
-            source = SourceText.from_text(against.read_text(encoding="utf-8"))
+            with against.open("rb") as stream:  # bounded: /dev/zero or a pipe must not hang
+                raw = stream.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                limit = MAX_FILE_BYTES // (1024 * 1024)
+                message = f"the source text is too large (the limit is {limit} MiB)"
+                problems.append(Problem(str(against), message))
+            else:
+                source = SourceText.from_text(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError) as error:
             problems.append(Problem(str(against), f"cannot read the source text: {error}"))
-    checked_findings = 0
+    layers: list[Layer] = []
     for path in paths:
         try:
-            with gc_paused():
-                document = read_yaml_file(path)
+            document = read_yaml_file(path)
+            if source is not None:
+                has_pages = len(source.page_starts) > 1
+                problems.extend(
+                    check_quotes_against(document, str(path), source.page_of, has_pages=has_pages)
+                )
+            layers.append(build_layer(document, str(path), origin_label(path)))
+        except LayerError as error:
+            problems.extend(error.problems)
+            problems.extend(error.unresolved(_layers_beneath(error, layers, read_layer)))
         except DatasetError as error:
             problems.extend(error.problems)
-            continue
-        with gc_paused():
-            found = check_document(document, str(path))
-        problems.extend(found)
-        if source is not None:
-            problems.extend(check_quotes_against(document, str(path), source.page_of))
-        if not found and isinstance(document.data, dict):
-            checked_findings += len(document.data.get("findings") or ())
-    files = ", ".join(str(path) for path in paths)
-    quotes = " and every quote found in the source text" if source else ""
-    return problems, f"OK: {files}: {checked_findings} findings valid{quotes}."
+    if len(layers) < len(paths):  # the files are combined once each is valid on its own
+        return problems, ""
+    try:
+        layers = _with_base(layers, read_layer)
+        dataset = merge(layers)
+    except DatasetError as error:
+        return [*problems, *error.problems], ""
+    added = len(layers) - len(paths)  # the bundled dataset, when a file extends it
+    names = {
+        layer.origin: layer.origin if index < added else layer.file
+        for index, layer in enumerate(layers)
+    }
+    files = " + ".join(names.values())
+    count = f"{len(dataset.findings)} findings valid"
+    if len(layers) > 1:
+        per_file = Counter(finding.origin for finding in dataset.findings)
+        shares = ", ".join(f"{per_file[origin]} from {name}" for origin, name in names.items())
+        count += f" ({shares})"
+    quotes = ""
+    if source is not None:
+        where = " on its page" if len(source.page_starts) > 1 else ""
+        quotes = f"; every quote found{where} in {against}"
+    return problems, f"OK: {files}: {count}{quotes}."

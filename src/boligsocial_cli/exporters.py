@@ -32,11 +32,27 @@ class OutputFormat(StrEnum):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_JSON_UNESCAPED = re.compile(r"[\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"(\r\n|\n)")
 
 
 def escape_control(text: str) -> str:
     """Show terminal control characters literally (ESC as \\x1b) so data cannot drive a terminal."""
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def escape_control_keeping_lines(text: str) -> str:
+    """`escape_control` for a whole document: its line breaks, LF or CRLF (RIS), stay."""
+    parts = _LINE_BREAK.split(text)
+    return "".join(part if index % 2 else escape_control(part) for index, part in enumerate(parts))
+
+
+def escape_json_controls(text: str) -> str:
+    """JSON text with DEL and C1 characters (which json.dumps leaves raw) as \\u escapes.
+
+    They can only occur inside strings, so this is lossless: the JSON parses to the same data.
+    """
+    return _JSON_UNESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _text(value: Localized | None, lang: Lang) -> str | None:
@@ -110,15 +126,15 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
+        return escape_control("; ".join(str(item) for item in value))
     return escape_control(str(value))
 
 
 def export_json(rows: Sequence[Row]) -> str:
-    """A JSON array, UTF-8 letters kept, keys in record order."""
+    """A JSON array, UTF-8 letters kept, keys in record order; no raw control characters."""
     import json  # noqa: PLC0415 - only this format needs it
 
-    return json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n"
+    return escape_json_controls(json.dumps(list(rows), ensure_ascii=False, indent=2)) + "\n"
 
 
 def export_yaml(rows: Sequence[Row]) -> str:

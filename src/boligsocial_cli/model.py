@@ -31,6 +31,12 @@ class EvidenceKind(StrEnum):
     FORSKNING = "forskning"
 
 
+class BaseDataset(StrEnum):
+    """A dataset an overlay file can name as the one it is laid over (`extends:`)."""
+
+    BUNDLED = "bundled"
+
+
 class VerificationStatus(StrEnum):
     """How far a reference's bibliographic details have been verified."""
 
@@ -79,6 +85,7 @@ class Theme:
     name: Localized
     summary: Localized
     context: tuple[Passage, ...] = ()
+    replaces: bool = False
     origin: str = field(default="", metadata=_INTERNAL, compare=False)
 
 
@@ -98,6 +105,7 @@ class Finding:
     activity: Localized | None = None
     magnitude: Localized | None = None
     qualifiers: tuple[str, ...] = ()
+    replaces: bool = False
     origin: str = field(default="", metadata=_INTERNAL, compare=False)
 
 
@@ -169,6 +177,7 @@ class Reference:
     URL: str | None = None
     note: str | None = None
     sources: tuple[str, ...] = ()
+    replaces: bool = False
     origin: str = field(default="", metadata=_INTERNAL, compare=False)
 
 
@@ -194,6 +203,26 @@ class Dataset:
     challenges: tuple[Challenge, ...] = ()
     background: tuple[BackgroundSection, ...] = ()
     glossary: tuple[GlossaryEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetFile:
+    """One dataset file as written: a whole dataset, or an overlay laid over earlier files.
+
+    Every section is optional here; that the first file has `meta` and `evidence_kinds`,
+    and that overlays hold only themes, findings and references, is checked when files
+    are combined.
+    """
+
+    extends: BaseDataset | None = None
+    meta: Meta | None = None
+    evidence_kinds: tuple[EvidenceKindInfo, ...] = ()
+    themes: tuple[Theme, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    challenges: tuple[Challenge, ...] = ()
+    background: tuple[BackgroundSection, ...] = ()
+    glossary: tuple[GlossaryEntry, ...] = ()
+    references: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .errors import UsageError
@@ -31,16 +31,17 @@ def _localized(value: Localized | None) -> tuple[str, ...]:
     return (value.da, value.en) if value else ()
 
 
-def _suggest(value: str, choices: Iterable[str]) -> str | None:
-    folded = {fold(choice): choice for choice in choices}
+def _suggest(value: str, aliases: Mapping[str, str]) -> str | None:
+    """The id whose alias (id, name, citation form) is closest to what was typed."""
+    folded = {fold(alias): target for alias, target in aliases.items()}
     close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.5)
     return folded[close[0]] if close else None
 
 
 def _unknown(
-    what: str, value: str, choices: Sequence[str], names: Iterable[str] = ()
+    what: str, value: str, choices: Sequence[str], names: Mapping[str, str] | None = None
 ) -> UsageError:
-    suggestion = _suggest(value, [*choices, *names])
+    suggestion = _suggest(value, {**{choice: choice for choice in choices}, **(names or {})})
     hint = f" Mente du / did you mean {suggestion!r}?" if suggestion else ""
     shown = ", ".join(choices)
     return UsageError(f"Unknown {what} {value!r}.{hint} Valid choices: {shown}.")
@@ -64,7 +65,7 @@ def resolve_theme(themes: Sequence[Theme], typed: str) -> Theme:
     if len(prefixed) > 1:
         matches = ", ".join(theme.id for theme in prefixed)
         raise UsageError(f"Theme {typed!r} is ambiguous: it matches {matches}.")
-    names = [name for theme in themes for name in (theme.name.da, theme.name.en)]
+    names = {name: theme.id for theme in themes for name in (theme.name.da, theme.name.en)}
     raise _unknown("theme", typed, ids, names)
 
 
@@ -92,8 +93,11 @@ def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
     for reference in references:
         if wanted in (_loose(reference.id), _loose(reference.cited_as)):
             return reference
+    words = [_loose(word) for word in re.split(r"[\s,;&]+", typed)]
     candidates = [
-        reference for reference in references if _loose(reference.cited_as).startswith(wanted)
+        reference
+        for reference in references
+        if all(word in _loose(reference.cited_as) + _authors(reference) for word in words)
     ]
     if len(candidates) == 1:
         return candidates[0]
@@ -101,7 +105,12 @@ def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
     if len(candidates) > 1:
         matches = ", ".join(reference.id for reference in candidates)
         raise UsageError(f"Reference {typed!r} is ambiguous: it matches {matches}.")
-    raise _unknown("reference", typed, ids, [reference.cited_as for reference in references])
+    raise _unknown("reference", typed, ids, {ref.cited_as: ref.id for ref in references})
+
+
+def _authors(reference: Reference) -> str:
+    """The verified authors' names, loosely folded, so a corrected spelling is found too."""
+    return "".join(_loose(name.family or name.literal or "") for name in reference.author)
 
 
 def _loose(text: str) -> str:
@@ -215,9 +224,50 @@ def relax_empty_query(dataset: Dataset, criteria: FindingFilter) -> Relaxation |
         option: sum(1 for finding in dataset.findings if predicate(finding))
         for option, predicate in named
     }
-    narrowest = min(alone, key=lambda option: alone[option])
+    # ties drop the later filter: the theme is the subject, the rest narrow it
+    narrowest = min(reversed(alone), key=lambda option: alone[option])
     rest = [predicate for option, predicate in named if option != narrowest]
     remaining = tuple(
         finding for finding in dataset.findings if all(test(finding) for test in rest)
     )
     return Relaxation(narrowest, remaining)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceSelection:
+    """What to cite; empty means the whole reference list."""
+
+    keys: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    effects_only: bool = False
+    booklet: bool = False
+
+    def is_everything(self) -> bool:
+        """Whether nothing narrows the selection."""
+        return not (self.keys or self.findings or self.themes or self.effects_only or self.booklet)
+
+
+def select_references(dataset: Dataset, selection: ReferenceSelection) -> tuple[Reference, ...]:
+    """The works to cite: named keys, a finding's works, the works behind themes or effects.
+
+    Keys and finding ids must already be resolved. Theme and effect filters combine (AND);
+    a theme on its own also brings the works its context passages cite.
+    """
+    if selection.is_everything():
+        return dataset.references
+    wanted: list[str] = list(selection.keys)
+    by_id = {finding.id: finding for finding in dataset.findings}
+    for finding_id in selection.findings:
+        wanted.extend(by_id[finding_id].citations)
+    if selection.themes or selection.effects_only:
+        criteria = FindingFilter(themes=selection.themes, effects_only=selection.effects_only)
+        for finding in filter_findings(dataset, criteria):
+            wanted.extend(finding.citations)
+        if not selection.effects_only:
+            for theme in dataset.themes:
+                if theme.id in selection.themes:
+                    wanted.extend(c for passage in theme.context for c in passage.citations)
+    chosen = set(wanted)
+    cited = tuple(reference for reference in dataset.references if reference.id in chosen)
+    return (dataset.meta.booklet, *cited) if selection.booklet else cited

@@ -62,7 +62,7 @@ def literal(text: str, style: str = "") -> Text:
 def evidence_badge(kind: EvidenceKind, dataset: Dataset, lang: Lang) -> Text:
     """A coloured badge naming an evidence kind."""
     names = {info.kind: info.name.in_lang(lang) for info in dataset.evidence_kinds}
-    return Text(f" {names.get(kind, kind.value)} ", style=EVIDENCE_STYLES[kind])
+    return literal(f" {names.get(kind, kind.value)} ", EVIDENCE_STYLES[kind])
 
 
 def _origin_mark(origin: str, lang: Lang, *, with_file: bool = False) -> Text:
@@ -82,10 +82,10 @@ def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
     """One row per theme: name, count of findings and effects, summary."""
     table = Table(box=box.SIMPLE_HEAD, title=label("themes", lang))
     table.add_column(label("id", lang), style="bold", no_wrap=True)
-    table.add_column(label("name", lang))
+    table.add_column(label("name", lang), ratio=2)
     table.add_column(label("findings", lang), justify="right")
     table.add_column(label("effects", lang), justify="right", style="green")
-    table.add_column(label("summary", lang), ratio=1)
+    table.add_column(label("summary", lang), ratio=3)
     for row in rows:
         table.add_row(
             literal(row["id"]),
@@ -99,6 +99,9 @@ def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
 
 WIDE_TABLE_COLUMNS = 120
 """Below this width findings are listed as stacked entries rather than a table."""
+
+NARROW_COLUMNS = {"themes": 100, "overview": 72, "simple": 60}
+"""Below these widths the other listings are stacked entries too, so no word is cut."""
 
 
 def findings_view(
@@ -182,7 +185,7 @@ def finding_detail(
     quote.append(f"\n— {label('page', lang)} {finding.page}", style="dim")
     parts.append(Panel(quote, title=label("quote", lang), title_align="left", box=box.ROUNDED))
     if info:
-        explanation = Text(f"{info.name.in_lang(lang)}: ", style="bold")
+        explanation = literal(f"{info.name.in_lang(lang)}: ", "bold")
         explanation.append(escape_control(info.explanation.in_lang(lang)))
         parts.append(explanation)
     details = Table.grid(padding=(0, 2))
@@ -255,7 +258,7 @@ def about_view(dataset: Dataset, lang: Lang) -> Group:
             body.append(escape_control(passage.text.in_lang(lang)))
             cited = _cited_as(passage.citations, dataset)
             if cited:
-                body.append(f" ({cited})", style="cyan")
+                body.append(f" ({escape_control(cited)})", style="cyan")
         parts.append(Panel(body, title=literal(section.title.in_lang(lang)), title_align="left"))
     kinds = Table.grid(padding=(0, 2))
     kinds.add_column(no_wrap=True)
@@ -271,3 +274,50 @@ def about_view(dataset: Dataset, lang: Lang) -> Group:
 def _cited_as(citations: Sequence[str], dataset: Dataset) -> str:
     cited = {reference.id: reference.cited_as for reference in dataset.references}
     return "; ".join(cited.get(citation, citation) for citation in citations)
+
+
+def themes_view(rows: Sequence[Row], lang: Lang, width: int) -> RenderableType:
+    """Themes as a table, or stacked on narrow terminals."""
+    if width >= NARROW_COLUMNS["themes"]:
+        return themes_table(rows, lang)
+    entries: list[RenderableType] = []
+    for row in rows:
+        heading = literal(row["id"], "bold")
+        heading.append(f"  {escape_control(row['name'])}")
+        counts = Text(f"{label('findings', lang)}: {row['findings']} · ", style="dim")
+        counts.append(f"{label('effects', lang)}: {row['effects']}", style="green")
+        entries.extend((heading, counts, literal(row["summary"]), Text()))
+    return Group(*entries)
+
+
+def evidence_map_view(
+    rows: Sequence[Row], dataset: Dataset, lang: Lang, width: int
+) -> RenderableType:
+    """The evidence map as a grid, or one line of counts per theme on narrow terminals."""
+    if width >= NARROW_COLUMNS["overview"]:
+        return evidence_map_table(rows, dataset, lang)
+    entries: list[RenderableType] = []
+    for row in rows:
+        counts = Text()
+        for kind in EvidenceKind:
+            if row[kind.value]:
+                counts.append_text(evidence_badge(kind, dataset, lang))
+                counts.append(f" {row[kind.value]}  ")
+        counts.append(f"{label('total', lang)} {row['total']}", style="bold")
+        entries.extend((literal(row["name"], "bold"), counts, Text()))
+    return Group(*entries)
+
+
+def simple_view(
+    rows: Sequence[Row], columns: Sequence[tuple[str, str]], lang: Lang, width: int
+) -> RenderableType:
+    """A two-column listing as a table, or heading-and-text entries on narrow terminals."""
+    if width >= NARROW_COLUMNS["simple"]:
+        return simple_table(rows, columns, lang)
+    entries: list[RenderableType] = []
+    (heading_key, _), *rest = columns
+    for row in rows:
+        entries.append(literal(_plain(row[heading_key]), "bold"))
+        entries.extend(literal(_plain(row[key])) for key, _ in rest)
+        entries.append(Text())
+    return Group(*entries)

@@ -16,13 +16,30 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-MAX_FILE_BYTES = 256 * 1024 * 1024
-"""Files larger than this are refused before they are read."""
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Files larger than this (10 MiB, as docs/dataset-format.md says) are refused.
+
+The limit is checked while reading too, so a pipe or a device such as /dev/zero
+cannot make the reader wait or grow without end.
+"""
+
+_TAG_NAMES = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "boolean"}
+"""Plain names for the YAML tags whose constructors can fail on a value."""
 
 _EXPANSION_FACTOR = 4
 _EXPANSION_FLOOR = 10_000
 
 _STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _is_text(node: yaml.Node) -> bool:
+    """A text scalar, which the safe loader constructs as its value, whatever its context.
+
+    Taking the value directly skips PyYAML's per-node bookkeeping, which was most of the
+    time spent on large files (nine nodes in ten are text); every other node still goes
+    through `construct_object`, with the same stack depth.
+    """
+    return node.tag == _STR_TAG and type(node) is yaml.ScalarNode
 
 
 @dataclass(slots=True)
@@ -57,23 +74,43 @@ class _LocatingLoader(_BaseLoader):
         self.positions = Positions()
         self.duplicate_keys: list[tuple[int, int, object]] = []
 
-    def construct_member(self, node: yaml.Node, deep: bool = False) -> Any:
-        """A key, value or item: text directly (nine nodes in ten), else as the loader would.
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Construct as the safe loader does; a value its tag cannot hold is a located error.
 
-        A text scalar is constructed as its value whatever its context, so this skips
-        only PyYAML's bookkeeping, which made up most of the time spent on large files.
+        PyYAML's constructors let ValueError and friends escape for scalars such as
+        `2019-02-30` (read as a date), `!!int abc` or `!!timestamp x`, and deeply nested
+        keys exhaust the stack; all of them become a ConstructorError at the node.
         """
-        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
-            return node.value
-        return self.construct_object(node, deep=deep)
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as error:
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            if isinstance(error, RecursionError):
+                problem = "nested too deeply to read"
+            elif isinstance(node, yaml.ScalarNode):
+                problem = (
+                    f"{node.value!r} is read as a {_TAG_NAMES.get(tag, tag)} but is not a valid "
+                    "one; put it in quotes to keep it as text"
+                )
+            else:
+                problem = f"cannot build this {_TAG_NAMES.get(tag, tag)}"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 
     def construct_located_mapping(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
         data: dict[Any, Any] = {}
         yield data
+        # Keys written in this mapping; keys brought in by a merge (`<<: *base`) may be
+        # overridden here on purpose, so only a repeated own key is a duplicate.
+        own_keys = {id(key_node) for key_node, _ in node.value}
         self.flatten_mapping(node)
         key_lines: dict[Any, int] = {}
+        own_seen: set[Any] = set()
         for key_node, value_node in node.value:
-            key = self.construct_member(key_node, deep=True)
+            key = (  # text directly: see _is_text
+                key_node.value if _is_text(key_node) else self.construct_object(key_node, deep=True)
+            )
             try:
                 hash(key)
             except TypeError:
@@ -83,18 +120,24 @@ class _LocatingLoader(_BaseLoader):
                     "found an unhashable key",
                     key_node.start_mark,
                 ) from None
-            if key in key_lines:
-                mark = key_node.start_mark
-                self.duplicate_keys.append((mark.line + 1, mark.column + 1, key))
+            if id(key_node) in own_keys:
+                if key in own_seen:
+                    mark = key_node.start_mark
+                    self.duplicate_keys.append((mark.line + 1, mark.column + 1, key))
+                own_seen.add(key)
             key_lines[key] = key_node.start_mark.line + 1
-            data[key] = self.construct_member(value_node)
+            data[key] = (
+                value_node.value if _is_text(value_node) else self.construct_object(value_node)
+            )
         self.positions.of_container[id(data)] = node.start_mark.line + 1
         self.positions.of_members[id(data)] = key_lines
 
     def construct_located_sequence(self, node: yaml.SequenceNode) -> Iterator[list[Any]]:
         data: list[Any] = []
         yield data
-        data.extend(self.construct_member(item) for item in node.value)
+        data.extend(
+            item.value if _is_text(item) else self.construct_object(item) for item in node.value
+        )
         self.positions.of_container[id(data)] = node.start_mark.line + 1
         self.positions.of_members[id(data)] = {
             index: item.start_mark.line + 1 for index, item in enumerate(node.value)
@@ -139,6 +182,14 @@ def read_yaml_text(text: str, file: str) -> YamlDocument:
                 )
             ]
         ) from None
+    except yaml.reader.ReaderError as error:
+        # libyaml reports a byte offset into the UTF-8 encoded text.
+        before = text.encode("utf-8")[: error.position]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        character = error.character if isinstance(error.character, int) else 0
+        message = f"invalid YAML: character U+{character:04X} is not allowed ({error.reason})"
+        raise DatasetError([Problem(file, message, line=line, column=column)]) from None
     except yaml.YAMLError as error:
         raise DatasetError([Problem(file, f"invalid YAML: {error}")]) from None
     finally:
@@ -166,16 +217,19 @@ def read_yaml_text(text: str, file: str) -> YamlDocument:
 def read_yaml_file(path: Path) -> YamlDocument:
     """Read and parse a YAML file, turning every way it can fail into a DatasetError."""
     file = str(path)
+    limit = MAX_FILE_BYTES // (1024 * 1024)
     try:
         size = path.stat().st_size
         if path.is_dir():
             raise DatasetError([Problem(file, "is a directory, not a dataset file")])
         if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // (1024 * 1024)
             raise DatasetError(
                 [Problem(file, f"file is too large ({size:,} bytes; the limit is {limit} MiB)")]
             )
-        raw = path.read_bytes()
+        with path.open("rb") as stream:  # a pipe or device has no size: read one byte more
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise DatasetError([Problem(file, f"file is too large (the limit is {limit} MiB)")])
     except FileNotFoundError:
         raise DatasetError([Problem(file, "no such file")]) from None
     except PermissionError:

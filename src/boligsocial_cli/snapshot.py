@@ -1,13 +1,14 @@
 """Records as plain data that `marshal` can store, and back: the format of the cache.
 
-A record graph is stored as one table per record type, one column per field: text,
-numbers and tuples of text as they are, enum members as their values, records as
-their row numbers (-1 for None). Each table names its columns and their kinds, so
-restoring needs no type hints: it makes every row first, then fills each column
-with one loop that runs in C (`map` over the field's slot descriptor). 100,000
-findings come back twice as fast as from a pickle, and loading runs no code from
-the file: `marshal` knows only plain values, and types are looked up in `model`,
-by name.
+A graph of records (a `Layer`: a file's `DatasetFile`, with the places and links of its
+parts) is stored as one table per record type and one column per field: text, numbers
+and tuples of text as they are, enum members as their values, records as their row
+numbers (-1 for None), mappings as their keys and values. Each table says how its
+columns are stored, so restoring needs no type hints: it makes every row first, then
+fills each column with one loop that runs in C (`map` over the field's slot
+descriptor). 100,000 findings come back twice as fast as from a pickle, and loading
+runs no code from the file: `marshal` knows only plain values, and types are looked
+up by name in the modules that define records (`model`, `validate`, `overlay`).
 
 The slot descriptor sets a field as the frozen dataclass's own `__init__` does
 (`object.__setattr__`). A record type with its own `__new__` or a `__post_init__`
@@ -18,23 +19,27 @@ from __future__ import annotations
 
 import types
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields, is_dataclass
 from enum import Enum
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from . import model
+from . import model, overlay, validate
 
-FORMAT = 2
+FORMAT = 3
 """Changes whenever the layout changes; part of every cache key."""
 
-_PLAIN, _ENUM, _RECORD, _OPTIONAL_RECORD, _RECORDS = range(5)
+_MODULES = {module.__name__: module for module in (model, validate, overlay)}
+"""Where the record and enum types that may be stored are defined."""
+
+_PLAIN, _ENUM, _RECORD, _OPTIONAL, _TUPLE, _MAPPING = range(6)
 _PLAIN_TYPES = (str, int, float, bool, type(None))
 _PAIR = 2
-"""`X | None` and `tuple[X, ...]` have two type arguments."""
+"""`X | None`, `tuple[X, ...]` and `Mapping[K, V]` have two type arguments."""
 
-Column = tuple[str, int, str]
-"""A field's name, its kind (_PLAIN, _ENUM, ...) and its enum or record type's name."""
+Spec = tuple[Any, ...]
+"""How a field is stored: (_PLAIN,), (_ENUM, type name), (_RECORD, type name), or
+(_OPTIONAL | _TUPLE | _MAPPING, spec of what is inside)."""
 
 _NO_ROWS: list[Any] = [None]
 """The rows of a record type that occurs nowhere: only row -1, None."""
@@ -48,53 +53,49 @@ def _is_record(value: Any) -> bool:
     return isinstance(value, type) and is_dataclass(value)
 
 
+def _name(kind: type) -> str:
+    return f"{kind.__module__}:{kind.__qualname__}"
+
+
 def _is_plain(hint: Any) -> bool:
     if hint in _PLAIN_TYPES:
         return True
-    args = get_args(hint)
-    if get_origin(hint) in (Union, types.UnionType):
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is Literal:
+        return all(type(arg) in _PLAIN_TYPES for arg in args)
+    if origin in (Union, types.UnionType):
         return all(_is_plain(arg) for arg in args)
-    return (
-        get_origin(hint) is tuple
-        and len(args) == _PAIR
-        and args[1] is Ellipsis
-        and _is_plain(args[0])
-    )
+    return origin is tuple and len(args) == _PAIR and args[1] is Ellipsis and _is_plain(args[0])
 
 
-def _column(name: str, hint: Any) -> Column:
+def _spec(hint: Any) -> Spec:
+    """How a value of `hint` is stored; SnapshotError if it cannot be."""
     if _is_plain(hint):
-        return (name, _PLAIN, "")
+        return (_PLAIN,)
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return (name, _ENUM, hint.__qualname__)
+        return (_ENUM, _name(hint))
     if _is_record(hint):
-        return (name, _RECORD, hint.__qualname__)
-    args = get_args(hint)
-    if get_origin(hint) in (Union, types.UnionType) and len(args) == _PAIR and type(None) in args:
-        inner = next(arg for arg in args if arg is not type(None))
-        if _is_record(inner):
-            return (name, _OPTIONAL_RECORD, inner.__qualname__)
-    if (
-        get_origin(hint) is tuple
-        and len(args) == _PAIR
-        and args[1] is Ellipsis
-        and _is_record(args[0])
-    ):
-        return (name, _RECORDS, args[0].__qualname__)
-    raise SnapshotError(f"cannot store a field of type {hint!r} ({name})")
+        return (_RECORD, _name(hint))
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, types.UnionType) and len(args) == _PAIR and type(None) in args:
+        return (_OPTIONAL, _spec(next(arg for arg in args if arg is not type(None))))
+    if origin is tuple and len(args) == _PAIR and args[1] is Ellipsis:
+        return (_TUPLE, _spec(args[0]))
+    if origin in (Mapping, dict) and len(args) == _PAIR and args[0] is str:
+        return (_MAPPING, _spec(args[1]))
+    raise SnapshotError(f"cannot store a value of type {hint!r}")
 
 
 _CHECKED: dict[type, tuple[str, ...]] = {}
 
 
 def _field_names(record_type: type) -> tuple[str, ...]:
-    """The record type's fields, once it is known to be a model type restoring can fill."""
+    """The record type's fields, once it is known to be one that restoring can fill."""
     names = _CHECKED.get(record_type)
     if names is None:
         name = record_type.__qualname__
-        if getattr(model, name, None) is not record_type or not _is_record(record_type):
-            raise SnapshotError(f"{record_type!r} is not a record type of the model")
-        if record_type.__new__ is not object.__new__ or hasattr(record_type, "__post_init__"):
+        own_new = getattr(record_type, "__new__", None) is not object.__new__
+        if own_new or hasattr(record_type, "__post_init__"):
             raise SnapshotError(f"{name} has its own __new__ or __post_init__")
         names = tuple(item.name for item in fields(record_type))
         if not all(isinstance(vars(record_type).get(n), types.MemberDescriptorType) for n in names):
@@ -103,49 +104,63 @@ def _field_names(record_type: type) -> tuple[str, ...]:
     return names
 
 
-_COLUMNS: dict[type, tuple[Column, ...]] = {}
+_SPECS: dict[type, tuple[tuple[str, Spec], ...]] = {}
 
 
-def _columns(record_type: type) -> tuple[Column, ...]:
-    """The columns of a record type, in field order; SnapshotError if it cannot be stored."""
-    columns = _COLUMNS.get(record_type)
+def _columns(record_type: type) -> tuple[tuple[str, Spec], ...]:
+    """Each field of a record type with how it is stored; SnapshotError if it cannot be."""
+    columns = _SPECS.get(record_type)
     if columns is None:
+        _known_type(_name(record_type), record=True)
         hints = get_type_hints(record_type)
-        columns = tuple(_column(name, hints[name]) for name in _field_names(record_type))
-        _COLUMNS[record_type] = columns
+        columns = tuple((name, _spec(hints[name])) for name in _field_names(record_type))
+        _SPECS[record_type] = columns
     return columns
 
 
 def schema() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    """Every record type of the model with its fields' names and declared types.
+    """Every record type that may be stored, with its fields' names and declared types.
 
-    Part of the cache key, so that an entry written by a differently shaped model (an
+    Part of the cache key, so that an entry written by differently shaped records (an
     edited source tree with an unchanged version number) is never read.
     """
     return tuple(
-        (name, tuple((item.name, str(item.type)) for item in fields(value)))
-        for name, value in vars(model).items()
-        if _is_record(value) and value.__module__ == model.__name__
+        (_name(value), tuple((item.name, str(item.type)) for item in fields(value)))
+        for module in _MODULES.values()
+        for value in vars(module).values()
+        if _is_record(value) and value.__module__ == module.__name__
     )
 
 
-def _children(record: object) -> Iterator[object]:
-    for name, kind, _ in _columns(type(record)):
-        value = getattr(record, name)
-        if kind == _RECORD or (kind == _OPTIONAL_RECORD and value is not None):
-            yield value
-        elif kind == _RECORDS:
-            yield from value
+def _records_in(spec: Spec, value: Any) -> Iterator[object]:
+    kind = spec[0]
+    if kind == _RECORD:
+        yield value
+    elif kind == _OPTIONAL and value is not None:
+        yield from _records_in(spec[1], value)
+    elif kind == _TUPLE and spec[1][0] != _PLAIN:
+        for item in value:
+            yield from _records_in(spec[1], item)
+    elif kind == _MAPPING:
+        for item in value.values():
+            yield from _records_in(spec[1], item)
 
 
-def _cells(kind: int, values: Iterable[Any], row_of: dict[int, int]) -> tuple[Any, ...]:
+def _encode(spec: Spec, value: Any, row_of: dict[int, int]) -> Any:  # noqa: PLR0911 - one per kind
+    kind = spec[0]
     if kind == _PLAIN:
-        return tuple(values)
+        return value
     if kind == _ENUM:
-        return tuple(value.value for value in values)
-    if kind == _RECORDS:
-        return tuple(tuple(row_of[id(item)] for item in value) for value in values)
-    return tuple(-1 if value is None else row_of[id(value)] for value in values)
+        return value.value
+    if kind == _RECORD:
+        return row_of[id(value)]
+    if kind == _OPTIONAL:
+        if value is None:
+            return -1 if spec[1][0] == _RECORD else None
+        return _encode(spec[1], value, row_of)
+    if kind == _TUPLE:
+        return value if spec[1][0] == _PLAIN else tuple(_encode(spec[1], v, row_of) for v in value)
+    return (tuple(value), tuple(_encode(spec[1], item, row_of) for item in value.values()))
 
 
 def dump_records(root: object) -> tuple[Any, ...]:
@@ -160,26 +175,26 @@ def dump_records(root: object) -> tuple[Any, ...]:
         table = rows.setdefault(type(record), [])
         row_of[id(record)] = len(table)
         table.append(record)
-        pending.extend(_children(record))
+        for name, spec in _columns(type(record)):
+            pending.extend(_records_in(spec, getattr(record, name)))
     tables = []
     for record_type, table in rows.items():
         columns = _columns(record_type)
         cells = tuple(
-            _cells(kind, (getattr(record, name) for record in table), row_of)
-            for name, kind, _ in columns
+            tuple(_encode(spec, getattr(record, name), row_of) for record in table)
+            for name, spec in columns
         )
-        tables.append((record_type.__qualname__, len(table), columns, cells))
+        tables.append((_name(record_type), len(table), columns, cells))
     return (FORMAT, tuple(tables))
 
 
-def _model_type(name: object, kind: int) -> type:
-    """The model's record type (or, for an _ENUM column, enum) of this name."""
-    found = getattr(model, name, None) if isinstance(name, str) else None
-    wanted = (
-        isinstance(found, type) and issubclass(found, Enum) if kind == _ENUM else _is_record(found)
-    )
-    if not wanted or getattr(found, "__module__", None) != model.__name__:
-        raise SnapshotError(f"{name!r} is not a type of the model")
+def _known_type(name: object, *, record: bool) -> type:
+    """The record type (or enum) of this name, from the modules that may be stored."""
+    module, _, qualname = name.partition(":") if isinstance(name, str) else ("", "", "")
+    found = getattr(_MODULES[module], qualname, None) if module in _MODULES else None
+    wanted = _is_record(found) if record else isinstance(found, type) and issubclass(found, Enum)
+    if not wanted or getattr(found, "__module__", None) != module:
+        raise SnapshotError(f"{name!r} is not a type that may be stored")
     return found  # type: ignore[return-value] # checked just above
 
 
@@ -192,7 +207,7 @@ def load_records(data: Any) -> object:
     if version != FORMAT:
         raise SnapshotError(f"snapshot format {version!r}, not {FORMAT}")
     try:
-        typed = [(_model_type(name, _RECORD), *rest) for name, *rest in tables]
+        typed = [(_known_type(name, record=True), *rest) for name, *rest in tables]
         rows: dict[type, list[Any]] = {
             record_type: [*map(object.__new__, [record_type] * count), None]
             for record_type, count, _, _ in typed
@@ -209,29 +224,49 @@ def load_records(data: Any) -> object:
 def _fill(
     record_type: type,
     count: int,
-    columns: tuple[Column, ...],
+    columns: tuple[tuple[str, Spec], ...],
     cells: tuple[tuple[Any, ...], ...],
     rows: dict[type, list[Any]],
 ) -> None:
     """Set every field of the type's `count` new records from its column of `cells`."""
-    if tuple(name for name, _, _ in columns) != _field_names(record_type):
+    if tuple(name for name, _ in columns) != _field_names(record_type):
         raise SnapshotError(f"the columns are not the fields of {record_type.__qualname__}")
     table = rows[record_type]
-    for (name, kind, target), values in zip(columns, cells, strict=True):
+    for (name, spec), values in zip(columns, cells, strict=True):
         if len(values) != count:
             raise SnapshotError(f"column {name} has {len(values)} rows, not {count}")
-        restored: Iterable[Any] = values
-        if kind == _ENUM:
-            enum: type[Enum] = _model_type(target, _ENUM)
-            members = {member.value: member for member in enum}
-            restored = map(members.__getitem__, values)
-        elif kind in (_RECORD, _OPTIONAL_RECORD):
-            if kind == _RECORD and -1 in values:
-                raise SnapshotError(f"column {name} lacks a record")
-            restored = map(rows.get(_model_type(target, kind), _NO_ROWS).__getitem__, values)
-        elif kind == _RECORDS:
-            row = rows.get(_model_type(target, kind), _NO_ROWS).__getitem__
-            restored = [tuple(map(row, items)) for items in values]
-        elif kind != _PLAIN:
-            raise SnapshotError(f"column {name} is of no known kind ({kind!r})")
+        if spec[0] == _RECORD and -1 in values:
+            raise SnapshotError(f"column {name} lacks a record")
+        restored = _decode(spec, values, rows)
         deque(map(vars(record_type)[name].__set__, table, restored), maxlen=0)
+
+
+def _decode(  # noqa: PLR0911 - one return per way of storing a column
+    spec: Spec, values: Iterable[Any], rows: dict[type, list[Any]]
+) -> Iterable[Any]:
+    """A column of stored values, restored (lazily where that runs in C)."""
+    kind = spec[0]
+    if kind == _PLAIN:
+        return values
+    if kind == _ENUM:
+        enum: type[Enum] = _known_type(spec[1], record=False)
+        return map({member.value: member for member in enum}.__getitem__, values)
+    if kind == _RECORD or (kind == _OPTIONAL and spec[1][0] == _RECORD):
+        name = spec[1] if kind == _RECORD else spec[1][1]
+        return map(rows.get(_known_type(name, record=True), _NO_ROWS).__getitem__, values)
+    inner = spec[1]
+    if kind == _OPTIONAL:
+        return [
+            None if value is None else next(iter(_decode(inner, (value,), rows)))
+            for value in values
+        ]
+    if kind == _TUPLE:
+        if inner[0] == _PLAIN:
+            return values
+        if inner[0] == _RECORD:
+            row = rows.get(_known_type(inner[1], record=True), _NO_ROWS).__getitem__
+            return [tuple(map(row, items)) for items in values]
+        return [tuple(_decode(inner, items, rows)) for items in values]
+    if kind == _MAPPING:
+        return [dict(zip(keys, _decode(inner, items, rows), strict=True)) for keys, items in values]
+    raise SnapshotError(f"a column stored in no known way ({kind!r})")

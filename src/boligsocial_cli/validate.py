@@ -6,15 +6,17 @@ import datetime
 import difflib
 import re
 import types
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, is_dataclass
 from enum import Enum
 from functools import cache
-from typing import Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
 from .errors import Problem
-from .model import Dataset, EvidenceKind, RecordField, record_fields
-from .safe_yaml import YamlDocument
+from .model import DatasetFile, EvidenceKind, RecordField, record_fields
+
+if TYPE_CHECKING:  # a YAML document is only ever passed in: validating imports no YAML
+    from .safe_yaml import YamlDocument
 
 
 @cache
@@ -45,6 +47,8 @@ def describe_value(value: object) -> str:  # noqa: PLR0911 - one return per kind
         return f"the date {value.isoformat()} (put the value in quotes to keep it as text)"
     if value is None:
         return "nothing (an empty value)"
+    if isinstance(value, str):
+        return f"the text {value!r}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -52,19 +56,23 @@ def describe_value(value: object) -> str:  # noqa: PLR0911 - one return per kind
     return f"a {type(value).__name__}"
 
 
-def _expected(hint: Any) -> str:
+def _expected(hint: Any) -> str:  # noqa: PLR0911 - one return per kind of hint
     """Name the kind of value a type hint asks for, for messages."""
     if hint is str:
         return "text"
     if hint is int:
         return "a whole number"
+    if hint is bool:
+        return "true or false"
     if isinstance(hint, type) and issubclass(hint, Enum):
         return "one of " + ", ".join(member.value for member in hint)
     if get_origin(hint) is tuple:
         return "a list"
     if isinstance(hint, type) and is_dataclass(hint):
         keys = [item.key for item in record_fields(hint) if item.required]
-        return "a mapping with " + ", ".join(keys)
+        if keys:
+            return "a mapping with " + ", ".join(keys)
+        return "a mapping of " + ", ".join(item.key for item in record_fields(hint))
     return str(hint)  # pragma: no cover - every hint in the model is covered above
 
 
@@ -94,6 +102,11 @@ class _Checker:
                 self.report(container, member, path, f"expected text, got {describe_value(value)}")
             elif not value.strip():
                 self.report(container, member, path, "must not be empty")
+        elif hint is bool:
+            if not isinstance(value, bool):
+                self.report(
+                    container, member, path, f"expected true or false, got {describe_value(value)}"
+                )
         elif hint is int:
             if not isinstance(value, int) or isinstance(value, bool):
                 self.report(
@@ -114,7 +127,10 @@ class _Checker:
                 return
             (item_hint, _) = get_args(hint)
             for index, item in enumerate(value):
-                self.check_value(item_hint, item, (value, index, f"{path}[{index}]"))
+                item_path = f"{path}[{index}]"
+                if isinstance(item, dict):
+                    item_path = _label(item_path, item)
+                self.check_value(item_hint, item, (value, index, item_path))
         elif isinstance(hint, type) and is_dataclass(hint):
             self.check_record(hint, value, where)
 
@@ -229,19 +245,8 @@ def _check_unique_ids(checker: _Checker, section: str) -> set[str]:
 
 def _check_links(checker: _Checker, themes: set[str], references: set[str]) -> None:
     """Every finding's theme and every citation must name a defined record."""
-    document = checker.document
-    for path, finding in _records(document, "findings"):
-        theme = finding.get("theme")
-        if isinstance(theme, str) and theme not in themes:
-            checker.report(finding, "theme", f"{path}.theme", _unknown("theme", theme, themes))
-    for path, record in [*_records(document, "findings"), *_passages(document)]:
-        citations = record.get("citations")
-        if not isinstance(citations, list):
-            continue
-        for index, citation in enumerate(citations):
-            if isinstance(citation, str) and citation not in references:
-                message = _unknown("reference", citation, references)
-                checker.report(citations, index, f"{path}.citations[{index}]", message)
+    links = collect_links(checker.document, checker.file)
+    checker.problems.extend(check_links(links, themes, references))
 
 
 def _check_pages(checker: _Checker, pages: object) -> None:
@@ -269,23 +274,20 @@ def _check_evidence_kinds(checker: _Checker, explained: object) -> None:
             checker.report(explained, None, "evidence_kinds", f"no explanation of {kind.value!r}")
 
 
-def check_cross_references(
-    checker: _Checker,
-    known_themes: Iterable[str] = (),
-    known_references: Iterable[str] = (),
-) -> None:
-    """Unique ids, theme and citation ids that resolve, pages within the publication."""
+def _check_within_file(checker: _Checker) -> dict[str, set[str]]:
+    """Unique ids, pages within the publication, each evidence kind explained once.
+
+    Returns the ids each section defines.
+    """
     ids = {
         section: _check_unique_ids(checker, section)
         for section in ("themes", "findings", "challenges", "background", "references")
     }
-    _check_links(
-        checker, ids["themes"] | set(known_themes), ids["references"] | set(known_references)
-    )
     root = checker.document.data
     meta = root.get("meta")
     _check_pages(checker, meta.get("pages") if isinstance(meta, dict) else None)
     _check_evidence_kinds(checker, root.get("evidence_kinds"))
+    return ids
 
 
 def _unknown(what: str, value: str, choices: Iterable[str]) -> str:
@@ -294,8 +296,13 @@ def _unknown(what: str, value: str, choices: Iterable[str]) -> str:
     return f"unknown {what} {value!r}{hint}"
 
 
-def check_quotes_against(document: YamlDocument, file: str, page_of: Any) -> list[Problem]:
-    """Every quote must occur in a source text; `page_of(quote)` gives its page or None."""
+def check_quotes_against(
+    document: YamlDocument, file: str, page_of: Callable[[str], int | None], *, has_pages: bool
+) -> list[Problem]:
+    """Every quote must occur in a source text, on its page if the source marks pages.
+
+    `page_of(quote)` gives the page on which a quote starts, or None if it does not occur.
+    """
     checker = _Checker(file, document, [])
     quoted = [
         *_records(document, "findings"),
@@ -311,17 +318,98 @@ def check_quotes_against(document: YamlDocument, file: str, page_of: Any) -> lis
             checker.report(
                 record, "quote", f"{path}.quote", "quote does not occur in the source text"
             )
-        elif isinstance(page, int) and found != page:
+        elif isinstance(page, int) and found != page and has_pages:
             checker.report(
                 record, "page", f"{path}.page", f"the quote starts on page {found}, not {page}"
             )
     return checker.problems
 
 
-def check_document(document: YamlDocument, file: str) -> list[Problem]:
-    """Every problem in a dataset file: shape, types, vocabularies and cross-references."""
+def check_file(document: YamlDocument, file: str) -> list[Problem]:
+    """Every problem one file has on its own: shape, types, vocabularies, in-file ids and pages.
+
+    Themes and citations are left to `check_links`, once the files before it are known.
+    """
     checker = _Checker(file, document, [])
-    checker.check_record(Dataset, document.data, (None, None, ""))
+    checker.check_record(DatasetFile, document.data, (None, None, ""))
     if isinstance(document.data, dict):
-        check_cross_references(checker)
+        _check_within_file(checker)
     return checker.problems
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where something is written: file, line and path inside the file."""
+
+    file: str
+    line: int | None
+    path: str
+
+    def problem(self, message: str, member: str = "") -> Problem:
+        """A problem at this place (or at one of its members, e.g. `id`)."""
+        path = _join(self.path, member) if member else self.path
+        return Problem(self.file, message, line=self.line, path=path)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A theme or citation one record names, to resolve once every file before it is read."""
+
+    place: Place
+    kind: Literal["theme", "reference"]
+    target: str
+
+
+def collect_links(document: YamlDocument, file: str) -> tuple[Link, ...]:
+    """Every finding's theme and every citation in a file, each with its place."""
+    positions = document.positions
+    links: list[Link] = []
+    for path, finding in _records(document, "findings"):
+        theme = finding.get("theme")
+        if isinstance(theme, str):
+            place = Place(file, positions.line_of(finding, "theme"), f"{path}.theme")
+            links.append(Link(place, "theme", theme))
+    for path, record in [*_records(document, "findings"), *_passages(document)]:
+        citations = record.get("citations")
+        if not isinstance(citations, list):
+            continue
+        for index, citation in enumerate(citations):
+            if isinstance(citation, str):
+                line = positions.line_of(citations, index)
+                place = Place(file, line, f"{path}.citations[{index}]")
+                links.append(Link(place, "reference", citation))
+    return tuple(links)
+
+
+def check_links(
+    links: Iterable[Link], themes: Iterable[str], references: Iterable[str]
+) -> list[Problem]:
+    """A problem for every link naming a theme or reference that is not among those given."""
+    known = {"theme": set(themes), "reference": set(references)}
+    return [
+        link.place.problem(_unknown(link.kind, link.target, known[link.kind]))
+        for link in links
+        if link.target not in known[link.kind]
+    ]
+
+
+def record_places(document: YamlDocument, file: str, section: str) -> dict[str, Place]:
+    """Where each record of a section is written, by id (the line of its `id`)."""
+    places: dict[str, Place] = {}
+    for path, record in _records(document, section):
+        record_id = record.get("id")
+        if isinstance(record_id, str) and record_id not in places:
+            line = document.positions.line_of(record, "id")
+            places[record_id] = Place(file, line, path)
+    return places
+
+
+def section_places(document: YamlDocument, file: str) -> dict[str, Place]:
+    """Where each top-level key of a file is written."""
+    root = document.data
+    if not isinstance(root, dict):
+        return {}
+    return {str(key): Place(file, document.positions.line_of(root, key), str(key)) for key in root}

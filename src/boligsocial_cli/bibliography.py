@@ -1,0 +1,862 @@
+"""References as a reference list in a citation style, and as BibTeX, RIS or CSL-JSON.
+
+Every function is pure and returns a string (or, for `to_csl_json`, a mapping);
+nothing prints. Styles are CSL files rendered by citeproc-py; citeproc-py and
+lxml are imported inside the functions that need them, so importing this module
+stays cheap.
+
+Only the fields a reference has are written: nothing is filled in or guessed.
+A reference whose details are not (fully) verified is marked so in every format:
+a bracketed label after its entry in text and Markdown, a note in BibTeX, RIS
+and CSL-JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType, SimpleNamespace
+from typing import Any, Protocol, TypeAlias
+
+from .errors import UsageError
+from .model import Lang, Name, Reference, VerificationStatus
+
+CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
+
+LOCALES: Mapping[Lang, str] = MappingProxyType({Lang.DA: "da-DK", Lang.EN: "en-US"})
+"""The CSL locale each language is rendered in; both ship with citeproc-py."""
+
+
+class CitationStyle(StrEnum):
+    """The citation styles that ship with boligsocial."""
+
+    APA = "apa"
+    HARVARD = "harvard"
+    CHICAGO = "chicago"
+    KORT = "kort"
+
+    @property
+    def description(self) -> str:
+        """What the style is, for help texts."""
+        return _STYLE_DESCRIPTIONS[self]
+
+    @property
+    def file_name(self) -> str:
+        """The style's CSL file inside the package's `styles` folder."""
+        return _STYLE_FILES[self]
+
+
+_STYLE_FILES: Mapping[CitationStyle, str] = MappingProxyType(
+    {
+        CitationStyle.APA: "apa.csl",
+        CitationStyle.HARVARD: "harvard-cite-them-right.csl",
+        CitationStyle.CHICAGO: "chicago-author-date.csl",
+        CitationStyle.KORT: "kort.csl",
+    }
+)
+
+_STYLE_DESCRIPTIONS: Mapping[CitationStyle, str] = MappingProxyType(
+    {
+        CitationStyle.APA: "APA 7th edition",
+        CitationStyle.HARVARD: "Harvard (Cite Them Right)",
+        CitationStyle.CHICAGO: "Chicago 18th edition, author-date",
+        CitationStyle.KORT: "the booklet's own short form, e.g. Christensen m.fl., 2018b",
+    }
+)
+
+
+class BibliographyFormat(StrEnum):
+    """The forms a list of references can be exported in."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    BIBTEX = "bibtex"
+    RIS = "ris"
+    CSL_JSON = "csl-json"
+
+
+@dataclass(frozen=True, slots=True)
+class CslStyle:
+    """A user-supplied CSL style file, read and checked by `load_csl_style`."""
+
+    path: str
+    title: str
+    xml: bytes
+    schema_warnings: tuple[str, ...] = ()
+
+
+Style: TypeAlias = CitationStyle | CslStyle
+"""A built-in citation style or a checked CSL file."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """How to export: the citation style (text and Markdown only) and the language."""
+
+    style: Style = CitationStyle.APA
+    lang: Lang = Lang.DA
+
+
+class Exporter(Protocol):
+    """Turns references into one export format."""
+
+    def __call__(self, references: Sequence[Reference], options: ExportOptions, /) -> str:
+        """Return the references in this exporter's format."""
+        ...
+
+
+# --- verification status --------------------------------------------------------------
+
+_STATUS_LABELS: Mapping[VerificationStatus, Mapping[Lang, str]] = MappingProxyType(
+    {
+        VerificationStatus.UNVERIFIED: {Lang.DA: "ikke verificeret", Lang.EN: "not verified"},
+        VerificationStatus.INFERRED: {
+            Lang.DA: "identifikation usikker",
+            Lang.EN: "identification uncertain",
+        },
+        VerificationStatus.PARTIAL: {Lang.DA: "delvist verificeret", Lang.EN: "partly verified"},
+    }
+)
+
+_STATUS_NOTES: Mapping[VerificationStatus, Mapping[Lang, str]] = MappingProxyType(
+    {
+        VerificationStatus.UNVERIFIED: {
+            Lang.DA: "Referencen er ikke verificeret: oplysningerne her kunne ikke"
+            " kontrolleres mod selve værket.",
+            Lang.EN: "Reference not verified: the details given here could not be checked"
+            " against the work itself.",
+        },
+        VerificationStatus.INFERRED: {
+            Lang.DA: "Identifikation usikker: at det er dette værk, der henvises til,"
+            " er en slutning.",
+            Lang.EN: "Identification uncertain: that this is the work cited is an inference.",
+        },
+        VerificationStatus.PARTIAL: {
+            Lang.DA: "Delvist verificeret: nogle af referencens oplysninger kunne ikke"
+            " verificeres.",
+            Lang.EN: "Partly verified: some of the reference's details could not be verified.",
+        },
+    }
+)
+
+
+def verification_label(status: VerificationStatus, lang: Lang) -> str | None:
+    """The bracketed label that follows an entry, e.g. "[ikke verificeret]"; None if confirmed."""
+    label = _STATUS_LABELS.get(status)
+    return None if label is None else f"[{label[lang]}]"
+
+
+def verification_note(status: VerificationStatus, lang: Lang) -> str | None:
+    """The sentence that explains a status in BibTeX, RIS and CSL-JSON; None if confirmed."""
+    note = _STATUS_NOTES.get(status)
+    return None if note is None else note[lang]
+
+
+def _notes(reference: Reference, lang: Lang) -> tuple[str, ...]:
+    status_note = verification_note(reference.status, lang)
+    return tuple(note for note in (status_note, reference.note) if note)
+
+
+def _unique(references: Iterable[Reference]) -> tuple[Reference, ...]:
+    """The references in order, each id only once (the first wins)."""
+    first: dict[str, Reference] = {}
+    for reference in references:
+        first.setdefault(reference.id, reference)
+    return tuple(first.values())
+
+
+# --- CSL-JSON -------------------------------------------------------------------------
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+_CSL_TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("year-suffix", "year_suffix"),
+    ("title", "title"),
+    ("container-title", "container_title"),
+    ("collection-title", "collection_title"),
+    ("number", "number"),
+    ("volume", "volume"),
+    ("issue", "issue"),
+    ("page", "page"),
+    ("edition", "edition"),
+    ("genre", "genre"),
+    ("publisher", "publisher"),
+    ("publisher-place", "publisher_place"),
+    ("number-of-pages", "number_of_pages"),
+    ("DOI", "DOI"),
+    ("ISBN", "ISBN"),
+    ("URL", "URL"),
+)
+"""CSL variables copied as they are, in the order they are written."""
+
+_TITLE_VARIABLES = frozenset({"title", "container-title", "collection-title"})
+_LINK_VARIABLES = frozenset({"DOI", "URL"})
+
+GENERIC_CSL_TYPE = "document"
+"""The CSL type of a reference whose type is not known."""
+
+
+def csl_date(issued: str) -> dict[str, Any]:
+    """A CSL-JSON date: {"date-parts": [[y, m, d]]} for "YYYY[-MM[-DD]]", else a literal."""
+    match = _DATE.fullmatch(issued)
+    if match is None:
+        return {"literal": issued}
+    return {"date-parts": [[int(part) for part in match.groups() if part is not None]]}
+
+
+def csl_name(name: Name) -> dict[str, str]:
+    """A CSL-JSON name: only the parts it has, under their CSL keys."""
+    parts = (
+        ("family", name.family),
+        ("given", name.given),
+        ("non-dropping-particle", name.non_dropping_particle),
+        ("literal", name.literal),
+    )
+    return {key: value for key, value in parts if value}
+
+
+def _csl_item(reference: Reference) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": reference.id, "type": reference.type or GENERIC_CSL_TYPE}
+    if reference.author:
+        item["author"] = [csl_name(name) for name in reference.author]
+    if reference.issued:
+        item["issued"] = csl_date(reference.issued)
+    for key, attribute in _CSL_TEXT_FIELDS:
+        value = getattr(reference, attribute)
+        if value:
+            item[key] = value
+    return item
+
+
+def to_csl_json(reference: Reference, lang: Lang = Lang.EN) -> dict[str, Any]:
+    """A CSL-JSON item; id is the reference id, `note` carries status and data notes."""
+    item = _csl_item(reference)
+    notes = _notes(reference, lang)
+    if notes:
+        item["note"] = "\n".join(notes)
+    return item
+
+
+def format_csl_json(references: Sequence[Reference], lang: Lang) -> str:
+    """The references as a CSL-JSON array, UTF-8 text, in the order given."""
+    items = [to_csl_json(reference, lang) for reference in _unique(references)]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- styles ---------------------------------------------------------------------------
+
+
+def _csl(tag: str) -> str:
+    return f"{{{CSL_NAMESPACE}}}{tag}"
+
+
+MAX_STYLE_BYTES = 10 * 1024 * 1024
+"""CSL files larger than this are refused (the bundled styles are under 0.2 MiB)."""
+
+
+def builtin_style_xml(style: CitationStyle) -> bytes:
+    """The CSL file of a built-in style, read from the installed package."""
+    return (resources.files("boligsocial_cli") / "styles" / style.file_name).read_bytes()
+
+
+def load_csl_style(path: Path) -> CslStyle:
+    """Read and check a CSL style file; raise UsageError saying what is wrong with it."""
+    try:
+        with path.open("rb") as stream:  # bounded: /dev/zero or an endless pipe must not hang
+            data = stream.read(MAX_STYLE_BYTES + 1)
+    except FileNotFoundError:
+        raise UsageError(f"CSL style file not found: {path}") from None
+    except IsADirectoryError:
+        raise UsageError(f"CSL style path is a directory, not a file: {path}") from None
+    except OSError as error:
+        raise UsageError(f"cannot read CSL style file {path}: {error.strerror}") from None
+    if len(data) > MAX_STYLE_BYTES:
+        limit = MAX_STYLE_BYTES // (1024 * 1024)
+        raise UsageError(f"CSL style file is too large (the limit is {limit} MiB): {path}")
+    return check_csl_style(data, str(path))
+
+
+def check_csl_style(data: bytes, label: str) -> CslStyle:
+    """Check that `data` is a CSL style citeproc-py can use; `label` names it in errors."""
+    from lxml import etree  # type: ignore[import-untyped]  # noqa: PLC0415 - lazy, costly import
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        root = etree.fromstring(data, parser)  # a file the user chose; no entities, no network
+    except etree.XMLSyntaxError as error:
+        raise UsageError(f"{label}: not a CSL style: malformed XML: {error}") from None
+    if root.tag != _csl("style"):
+        local_name = etree.QName(root).localname
+        raise UsageError(
+            f"{label}: not a CSL style: the root element is <{local_name}>,"
+            f" not <style> in the CSL namespace {CSL_NAMESPACE}"
+        )
+    if root.find(_csl("citation")) is None:
+        parent = root.find(f"{_csl('info')}/{_csl('link')}[@rel='independent-parent']")
+        if parent is not None:
+            raise UsageError(
+                f"{label}: a dependent CSL style, which only names its parent style;"
+                f" use the parent instead: {parent.get('href')}"
+            )
+        raise UsageError(f"{label}: not a usable CSL style: it has no <citation> element")
+    if root.find(_csl("bibliography")) is None:
+        raise UsageError(
+            f"{label}: the CSL style has no <bibliography>, so it cannot format a reference list"
+        )
+    title = (root.findtext(f"{_csl('info')}/{_csl('title')}") or "").strip()
+    with _citeproc_failures(label, "read"):
+        schema_warnings = _schema_warnings(data)
+    style = CslStyle(
+        path=label, title=title or Path(label).stem, xml=data, schema_warnings=schema_warnings
+    )
+    _try_style(style)
+    return style
+
+
+def _schema_warnings(data: bytes) -> tuple[str, ...]:
+    """What the CSL schema says about a style; citeproc-py renders it anyway."""
+    from citeproc import CitationStylesStyle  # noqa: PLC0415 - lazy, costly import
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CitationStylesStyle(io.BytesIO(data), locale=LOCALES[Lang.EN], validate=True)
+    return tuple(str(warning.message) for warning in caught)
+
+
+_SAMPLE = Reference(
+    id="sample",
+    cited_as="Sample, 2000",
+    status=VerificationStatus.CONFIRMED,
+    type="report",
+    author=(Name(family="Sample", given="Sam"),),
+    issued="2000",
+    title="Sample",
+    publisher="Sample",
+)
+"""A reference that is rendered, never shown, to check that a style works."""
+
+
+def _try_style(style: CslStyle) -> None:
+    """Render a sample in every language, so that a broken style fails now, clearly."""
+    for lang in Lang:
+        _render_bibliography((_SAMPLE,), style, lang, _PLAIN)
+        format_citation((_SAMPLE,), style, lang)
+
+
+def parse_style(value: str) -> Style:
+    """A built-in style by name (apa, harvard, chicago, kort), else the path of a CSL file."""
+    try:
+        return CitationStyle(value)
+    except ValueError:
+        pass
+    path = Path(value)
+    if path.suffix.lower() == ".csl" or path.exists():
+        return load_csl_style(path)
+    names = ", ".join(style.value for style in CitationStyle)
+    raise UsageError(f"unknown citation style {value!r}: use one of {names}, or a .csl file")
+
+
+def style_title(style: Style) -> str:
+    """A human name for a style."""
+    return style.description if isinstance(style, CitationStyle) else style.title
+
+
+def _open_style(style: Style, lang: Lang) -> Any:
+    from citeproc import CitationStylesStyle  # noqa: PLC0415 - lazy, costly import
+
+    data = builtin_style_xml(style) if isinstance(style, CitationStyle) else style.xml
+    return CitationStylesStyle(io.BytesIO(data), locale=LOCALES[lang], validate=False)
+
+
+# --- rendering through citeproc-py ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Markup:
+    """How rendered text is marked up: plain text or Markdown."""
+
+    markdown: bool
+
+    def escape(self, text: str) -> str:
+        return escape_markdown(text) if self.markdown else text
+
+    def formatter(self) -> Any:
+        if self.markdown:
+            return _MARKDOWN_FORMATTER
+        from citeproc.formatter import plain  # noqa: PLC0415 - lazy, costly import
+
+        return plain
+
+
+_PLAIN = _Markup(markdown=False)
+_MARKDOWN = _Markup(markdown=True)
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape the characters Markdown would read as markup."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _markdown_wrap(marker: str) -> Any:
+    def wrap(text: object) -> str:
+        content = str(text)
+        return f"{marker}{content}{marker}" if content.strip() else content
+
+    return wrap
+
+
+_MARKDOWN_FORMATTER = SimpleNamespace(
+    preformat=lambda text: escape_markdown(str(text)),
+    Italic=_markdown_wrap("*"),
+    Oblique=_markdown_wrap("*"),
+    Bold=_markdown_wrap("**"),
+    Light=str,
+    Underline=str,
+    Superscript=str,
+    Subscript=str,
+    SmallCaps=str,
+)
+"""A citeproc-py output format for Markdown (citeproc-py ships plain, HTML and reST)."""
+
+_NOCASE = '<span class="nocase">{}</span>'
+
+
+def _render_item(reference: Reference, markup: _Markup) -> dict[str, Any]:
+    """The CSL-JSON that citeproc-py renders: no notes, titles kept in their own case.
+
+    Titles are protected from the styles' English title case (Chicago would print
+    "Indsatser I Udsatte Boligområder"), because the dataset does not record a
+    work's language: they are printed as recorded.
+    """
+    item = _csl_item(reference)
+    if markup.markdown:
+        if "author" in item:
+            item["author"] = [
+                {key: escape_markdown(part) for key, part in name.items()}
+                for name in item["author"]
+            ]
+        for key in _LINK_VARIABLES & item.keys():
+            item[key] = item[key].replace("<", "%3C").replace(">", "%3E")
+        for key, value in item.items():
+            if isinstance(value, str) and key not in {"id", "type"}:
+                item[key] = escape_markdown(value)
+    for key in _TITLE_VARIABLES & item.keys():
+        item[key] = _NOCASE.format(item[key])
+    return item
+
+
+def _citeproc_bibliography(
+    references: Sequence[Reference], style: Style, lang: Lang, markup: _Markup
+) -> tuple[Any, Any]:
+    from citeproc import Citation, CitationItem, CitationStylesBibliography  # noqa: PLC0415
+    from citeproc.source.json import CiteProcJSON  # noqa: PLC0415 - lazy, costly import
+
+    source = CiteProcJSON([_render_item(reference, markup) for reference in references])
+    bibliography = CitationStylesBibliography(_open_style(style, lang), source, markup.formatter())
+    citation = Citation([CitationItem(reference.id) for reference in references])
+    bibliography.register(citation)
+    bibliography.sort()
+    return bibliography, citation
+
+
+@contextmanager
+def _citeproc_failures(label: str | None, action: str) -> Iterator[None]:
+    """Turn a citeproc-py failure with the user's CSL file `label` into a UsageError.
+
+    With a built-in style (label None) a failure is a bug, and is not caught.
+    """
+    if label is None:
+        yield
+        return
+    try:
+        yield
+    except UsageError:
+        raise
+    except Exception as error:  # any citeproc-py failure means the style is unusable
+        raise UsageError(
+            f"{label}: citeproc-py cannot {action} this CSL style: {type(error).__name__}: {error}"
+        ) from None
+
+
+def _user_file(style: Style) -> str | None:
+    return None if isinstance(style, CitationStyle) else style.path
+
+
+def _render_bibliography(
+    references: Sequence[Reference], style: Style, lang: Lang, markup: _Markup
+) -> list[tuple[Reference, str]]:
+    """Each reference with its rendered entry, in the style's order."""
+    unique = _unique(references)
+    if not unique:
+        return []
+    by_key = {reference.id.lower(): reference for reference in unique}
+    with _citeproc_failures(_user_file(style), "format a reference list with"):
+        bibliography, _ = _citeproc_bibliography(unique, style, lang, markup)
+        entries = [str(entry) for entry in bibliography.bibliography()]
+        keys = [item.key for item in bibliography.items]
+    return [
+        (by_key[key], tidy_punctuation(entry, lang))
+        for key, entry in zip(keys, entries, strict=True)
+    ]
+
+
+_PUNCTUATION_IN_QUOTE = frozenset({"en-US"})
+"""Locales whose punctuation-in-quote option is true (citeproc-py ignores it)."""
+_CLOSE_QUOTE_THEN_PUNCTUATION = re.compile(r"”([.,])")
+_DOUBLED_PERIOD = re.compile(r"(?<!\.)([.?!])([”’*]*)\.(?!\.)")
+
+
+def tidy_punctuation(text: str, lang: Lang) -> str:
+    """Fix the punctuation that citeproc-py leaves where two pieces meet.
+
+    - In American English (en-US) a period or comma after a closing quote goes inside
+      it ("Title." not "Title".), as the en-US locale's punctuation-in-quote asks.
+    - A period after a question mark, exclamation mark or period is dropped
+      ("hvordan? Kraks", not "hvordan?. Kraks"), also across a closing quote or
+      Markdown emphasis.
+    """
+    if LOCALES[lang] in _PUNCTUATION_IN_QUOTE:
+        text = _CLOSE_QUOTE_THEN_PUNCTUATION.sub(r"\1”", text)
+    return _DOUBLED_PERIOD.sub(r"\1\2", text)
+
+
+def format_citation(references: Sequence[Reference], style: Style, lang: Lang) -> str:
+    """The in-text citation of the references, e.g. "(Christensen m.fl., 2018b)"."""
+    unique = _unique(references)
+    if not unique:
+        return ""
+    with _citeproc_failures(_user_file(style), "format a citation with"):
+        bibliography, citation = _citeproc_bibliography(unique, style, lang, _PLAIN)
+        text = str(bibliography.cite(citation, lambda _item: None))
+    return tidy_punctuation(text, lang)
+
+
+_BOOKLET_FORM: Mapping[Lang, str] = MappingProxyType(
+    {Lang.DA: "i hæftet", Lang.EN: "in the booklet"}
+)
+
+
+def _with_label(entry: str, reference: Reference, style: Style, lang: Lang, markup: _Markup) -> str:
+    """The entry, the booklet's own form where `kort` cannot reproduce it, and its status."""
+    if style is CitationStyle.KORT and entry.replace("et al.", "m.fl.") != reference.cited_as:
+        entry += markup.escape(f" ({_BOOKLET_FORM[lang]}: {reference.cited_as})")
+    label = verification_label(reference.status, lang)
+    return entry if label is None else f"{entry} {markup.escape(label)}"
+
+
+def format_text(references: Sequence[Reference], style: Style, lang: Lang) -> str:
+    """A plain-text reference list: one entry a line, sorted as the style sorts."""
+    return "".join(
+        _with_label(entry, reference, style, lang, _PLAIN) + "\n"
+        for reference, entry in _render_bibliography(references, style, lang, _PLAIN)
+    )
+
+
+_URL = re.compile(r"https?://[^\s<>]*[^\s<>.,;:)\]]")
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_\[\]<>~|])")
+_LIST_MARKER_START = re.compile(r"^(\d+)([.)])|^([-+#>])")
+
+
+def _link_urls(entry: str) -> str:
+    """Make every URL a Markdown autolink, <https://...>, with no escapes inside."""
+    return _URL.sub(lambda match: "<" + _MARKDOWN_ESCAPE.sub(r"\1", match.group(0)) + ">", entry)
+
+
+def _protect_start(entry: str) -> str:
+    """Escape a start that Markdown would read as a nested list or a heading."""
+    return _LIST_MARKER_START.sub(
+        lambda match: (
+            f"{match.group(1)}\\{match.group(2)}" if match.group(1) else f"\\{match.group(3)}"
+        ),
+        entry,
+    )
+
+
+def format_markdown(references: Sequence[Reference], style: Style, lang: Lang) -> str:
+    """A Markdown reference list: a bullet an entry, titles in italics as the style sets them."""
+    return "".join(
+        f"- {_protect_start(_link_urls(_with_label(entry, reference, style, lang, _MARKDOWN)))}\n"
+        for reference, entry in _render_bibliography(references, style, lang, _MARKDOWN)
+    )
+
+
+# --- BibTeX ---------------------------------------------------------------------------
+
+_BIBTEX_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "article": "article",
+        "article-journal": "article",
+        "article-magazine": "article",
+        "article-newspaper": "article",
+        "book": "book",
+        "chapter": "incollection",
+        "manuscript": "unpublished",
+        "pamphlet": "booklet",
+        "paper-conference": "inproceedings",
+        "report": "report",
+        "thesis": "thesis",
+        "webpage": "online",
+    }
+)
+"""biblatex entry types for CSL types; any other type is @misc."""
+
+_BIBTEX_PUBLISHER_FIELD: Mapping[str, str] = MappingProxyType(
+    {
+        "report": "institution",
+        "thesis": "institution",
+        "booklet": "howpublished",
+        "misc": "howpublished",
+        "online": "organization",
+        "unpublished": "howpublished",
+    }
+)
+"""Where biblatex wants the publisher for an entry type; `publisher` otherwise."""
+
+_BIBTEX_SPECIAL = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
+_BIBTEX_KEY_INVALID = re.compile(r"[^A-Za-z0-9_:.+/-]+")
+_PAGE_RANGE = re.compile(r"\s*[-‐‑‒–—]+\s*")
+
+
+def escape_bibtex(text: str) -> str:
+    """Escape LaTeX's special characters; letters such as æ, ø and å stay as UTF-8."""
+    return " ".join(text.translate(_BIBTEX_SPECIAL).split())
+
+
+def _bibtex_url(text: str) -> str:
+    """A verbatim field (url, doi): unescaped, but braces and spaces cannot appear."""
+    return text.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
+
+
+_BIBTEX_AND = re.compile(r"\band\b", re.IGNORECASE)
+
+
+def _bibtex_family(text: str) -> str:
+    """A family name, braced when BibTeX would split it, or read it as a von part or "others"."""
+    escaped = escape_bibtex(text)
+    needs_braces = " " in text or "," in text or text[:1].islower() or text.lower() == "others"
+    return f"{{{escaped}}}" if needs_braces else escaped
+
+
+def _bibtex_given(text: str) -> str:
+    """Given names, braced when a comma or an "and" would split the name list."""
+    escaped = escape_bibtex(text)
+    return f"{{{escaped}}}" if "," in text or _BIBTEX_AND.search(text) else escaped
+
+
+def bibtex_name(name: Name) -> str:
+    """A name as BibTeX reads it: "von Last, First"; an organisation in braces."""
+    if name.literal:
+        return f"{{{escape_bibtex(name.literal)}}}"
+    if not name.family:
+        return f"{{{escape_bibtex(name.given or '')}}}"
+    last = _bibtex_family(name.family)
+    if name.non_dropping_particle:
+        last = f"{escape_bibtex(name.non_dropping_particle)} {last}"
+    return f"{last}, {_bibtex_given(name.given)}" if name.given else last
+
+
+def bibtex_key(reference_id: str, used: set[str]) -> str:
+    """A valid, unused BibTeX key from a reference id; the key is added to `used`."""
+    base = _BIBTEX_KEY_INVALID.sub("-", reference_id).strip("-") or "ref"
+    key, number = base, 1
+    while key.lower() in used:
+        number += 1
+        key = f"{base}-{number}"
+    used.add(key.lower())
+    return key
+
+
+def _bibtex_fields(reference: Reference, entry_type: str, lang: Lang) -> list[tuple[str, str]]:
+    """(field, already escaped value) pairs, in a stable order."""
+    fields: list[tuple[str, str]] = []
+
+    def add(name: str, value: str | None, *, verbatim: bool = False) -> None:
+        if value:
+            fields.append((name, _bibtex_url(value) if verbatim else escape_bibtex(value)))
+
+    if reference.author:
+        fields.append(("author", " and ".join(bibtex_name(name) for name in reference.author)))
+    add("title", reference.title)
+    container_field = "journaltitle" if entry_type == "article" else "booktitle"
+    add(container_field, reference.container_title)
+    if reference.issued:
+        add("date" if _DATE.fullmatch(reference.issued) else "year", reference.issued)
+    add("series", reference.collection_title)
+    add("volume", reference.volume)
+    if entry_type == "article":
+        add("number", reference.issue or reference.number)
+    else:
+        add("number", reference.number)
+        add("issue", reference.issue)
+    if reference.page:
+        add("pages", _PAGE_RANGE.sub("--", reference.page.strip()))
+    add("edition", reference.edition)
+    add("type", reference.genre)
+    add(_BIBTEX_PUBLISHER_FIELD.get(entry_type, "publisher"), reference.publisher)
+    add("location", reference.publisher_place)
+    add("pagetotal", reference.number_of_pages)
+    add("isbn", reference.ISBN)
+    add("doi", reference.DOI, verbatim=True)
+    add("url", reference.URL, verbatim=True)
+    add("note", verification_note(reference.status, lang))
+    add("annotation", reference.note)
+    return fields
+
+
+def format_bibtex(references: Sequence[Reference], lang: Lang) -> str:
+    """biblatex-style BibTeX, UTF-8, one entry per reference in the order given.
+
+    Keys are the reference ids. The booklet's year letters (2018b) have no BibTeX
+    field (biblatex assigns its own); they remain in the keys and in CSL-JSON.
+    """
+    used: set[str] = set()
+    entries: list[str] = []
+    for reference in _unique(references):
+        entry_type = _BIBTEX_TYPES.get(reference.type or "", "misc")
+        fields = _bibtex_fields(reference, entry_type, lang)
+        body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
+        entries.append(f"@{entry_type}{{{bibtex_key(reference.id, used)},\n{body}}}\n")
+    return "\n".join(entries)
+
+
+# --- RIS ------------------------------------------------------------------------------
+
+_RIS_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "article": "JOUR",
+        "article-journal": "JOUR",
+        "article-magazine": "MGZN",
+        "article-newspaper": "NEWS",
+        "book": "BOOK",
+        "chapter": "CHAP",
+        "manuscript": "MANSCPT",
+        "pamphlet": "PAMP",
+        "paper-conference": "CPAPER",
+        "report": "RPRT",
+        "thesis": "THES",
+        "webpage": "ELEC",
+    }
+)
+"""RIS reference types for CSL types; any other type is GEN (generic)."""
+
+RIS_NEWLINE = "\r\n"
+"""The RIS specification ends every line with CR LF."""
+
+
+def ris_name(name: Name) -> str:
+    """A name as RIS writes it: "Last, First"; an organisation as it is."""
+    if name.literal:
+        return name.literal
+    last = " ".join(part for part in (name.non_dropping_particle, name.family) if part)
+    return ", ".join(part for part in (last, name.given) if part)
+
+
+def _ris_lines(reference: Reference, lang: Lang) -> list[tuple[str, str]]:
+    ris_type = _RIS_TYPES.get(reference.type or "", "GEN")
+    lines: list[tuple[str, str]] = [("TY", ris_type), ("ID", reference.id)]
+    lines += [("AU", ris_name(name)) for name in reference.author]
+    if reference.issued:
+        match = _DATE.fullmatch(reference.issued)
+        lines.append(("PY", match.group(1) if match else reference.issued))
+        if match and match.group(2):
+            lines.append(("DA", f"{match.group(1)}/{match.group(2)}/{match.group(3) or ''}/"))
+    optional: list[tuple[str, str | None]] = [
+        ("TI", reference.title),
+        ("T2", reference.container_title),
+        ("T3", reference.collection_title),
+        ("VL", reference.volume),
+        ("IS", reference.issue),
+    ]
+    if reference.page:
+        start, _, end = _PAGE_RANGE.sub("-", reference.page.strip()).partition("-")
+        optional += [("SP", start), ("EP", end)]
+    elif ris_type in {"BOOK", "THES"}:
+        optional.append(("SP", reference.number_of_pages))
+    optional += [
+        ("ET", reference.edition),
+        ("M3", reference.genre),
+        ("PB", reference.publisher),
+        ("CY", reference.publisher_place),
+        ("SN" if ris_type == "RPRT" else "M1", reference.number),
+        ("SN", reference.ISBN),
+        ("DO", reference.DOI),
+        ("UR", reference.URL),
+    ]
+    lines += [(tag, value) for tag, value in optional if value]
+    lines += [("N1", note) for note in _notes(reference, lang)]
+    return lines
+
+
+def format_ris(references: Sequence[Reference], lang: Lang) -> str:
+    """RIS, UTF-8 with CR LF line ends, one record per reference in the order given."""
+    records: list[str] = []
+    for reference in _unique(references):
+        lines = _ris_lines(reference, lang)
+        records.extend(f"{tag}  - {' '.join(value.split())}" for tag, value in lines)
+        records.append("ER  - ")
+    return "".join(line + RIS_NEWLINE for line in records)
+
+
+# --- the registry ---------------------------------------------------------------------
+
+
+def _export_text(references: Sequence[Reference], options: ExportOptions) -> str:
+    return format_text(references, options.style, options.lang)
+
+
+def _export_markdown(references: Sequence[Reference], options: ExportOptions) -> str:
+    return format_markdown(references, options.style, options.lang)
+
+
+def _export_bibtex(references: Sequence[Reference], options: ExportOptions) -> str:
+    return format_bibtex(references, options.lang)
+
+
+def _export_ris(references: Sequence[Reference], options: ExportOptions) -> str:
+    return format_ris(references, options.lang)
+
+
+def _export_csl_json(references: Sequence[Reference], options: ExportOptions) -> str:
+    return format_csl_json(references, options.lang)
+
+
+EXPORTERS: Mapping[BibliographyFormat, Exporter] = MappingProxyType(
+    {
+        BibliographyFormat.TEXT: _export_text,
+        BibliographyFormat.MARKDOWN: _export_markdown,
+        BibliographyFormat.BIBTEX: _export_bibtex,
+        BibliographyFormat.RIS: _export_ris,
+        BibliographyFormat.CSL_JSON: _export_csl_json,
+    }
+)
+"""One exporter per format; the style in ExportOptions matters to text and Markdown only."""
+
+
+def export_references(
+    references: Sequence[Reference], fmt: BibliographyFormat, options: ExportOptions
+) -> str:
+    """The references in `fmt`."""
+    return EXPORTERS[fmt](references, options)

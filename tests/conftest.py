@@ -1,0 +1,37 @@
+"""Shared fixtures: a CLI runner with a clean environment, and paths to test data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from boligsocial_cli.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+BOOKLET_TEXT = REPO / "data" / "booklet.txt"
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never see the developer's own dataset, language, colour settings or cache."""
+    for name in ("BOLIGSOCIAL_DATA", "BOLIGSOCIAL_LANG", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("BOLIGSOCIAL_NO_CACHE", raising=False)
+    monkeypatch.setenv("BOLIGSOCIAL_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    """Run the CLI in-process: `invoke("findings", "--theme", "krim")`."""
+    runner = CliRunner()
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, list(args), env=env)
+
+    return run

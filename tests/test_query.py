@@ -1,0 +1,128 @@
+"""Matching as people type, and the filters over findings."""
+
+from __future__ import annotations
+
+import pytest
+
+from boligsocial_cli.dataset import bundled_dataset_path, load_dataset
+from boligsocial_cli.errors import UsageError
+from boligsocial_cli.model import Dataset, EvidenceKind
+from boligsocial_cli.query import (
+    FindingFilter,
+    filter_findings,
+    fold,
+    relax_empty_query,
+    resolve_finding,
+    resolve_reference,
+    resolve_theme,
+)
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return load_dataset(bundled_dataset_path())
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("boligomraade", "boligområde"),
+        ("boligomrade", "boligområde"),
+        ("FORAELDRE", "forældre"),
+        ("foraldre", "Forældre"),
+        ("Aero", "Ærø"),
+        ("soegaard", "Søgaard"),
+        ("resume", "resumé"),
+    ],
+)
+def test_fold_matches_danish_letters_however_typed(typed: str, written: str) -> None:
+    """æ/ø/å typed as ae/oe/aa or a/o, any case, accents dropped: all fold alike."""
+    assert fold(typed) == fold(written)
+
+
+@pytest.mark.parametrize(
+    ("typed", "theme_id"),
+    [
+        ("kriminalitet", "kriminalitet"),
+        ("krim", "kriminalitet"),
+        ("Crime", "kriminalitet"),
+        ("Tryghed og trivsel", "tryghed-trivsel"),
+        ("uddannelse og beskaeftigelse", "uddannelse-beskaeftigelse"),
+        ("forebyggelse og foraeldrekompetencer", "forebyggelse"),
+    ],
+)
+def test_resolve_theme_by_id_name_or_prefix(dataset: Dataset, typed: str, theme_id: str) -> None:
+    """Themes resolve by id, Danish or English name, any spelling of æøå, or unique prefix."""
+    assert resolve_theme(dataset.themes, typed).id == theme_id
+
+
+def test_unknown_theme_suggests_the_closest(dataset: Dataset) -> None:
+    """A misspelt theme fails with a suggestion and the valid choices."""
+    with pytest.raises(UsageError, match=r"kriminalitet'\?.*Valid choices: .*tryghed-trivsel"):
+        resolve_theme(dataset.themes, "kriminalitt")
+
+
+def test_ambiguous_prefix_is_refused(dataset: Dataset) -> None:
+    """A prefix that fits several findings names them rather than guessing."""
+    with pytest.raises(UsageError, match="ambiguous"):
+        resolve_finding(dataset.findings, "tryghed")
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference_id"),
+    [
+        ("Christensen 2018b", "christensen-2018b"),
+        ("Christensen m.fl., 2018b", "christensen-2018b"),
+        ("SBi 2018:09", "sbi-2018-09"),
+        ("sbi-2018-09", "sbi-2018-09"),
+        ("Andersen & Aero, 1999", "andersen-aeroe-1999"),
+        ("Christensen & Geerdsen 2016", "christensen-geerdsen-2016"),
+        ("Andersson 2010", "andersson-2010"),
+        ("Holmquist", "andersson-2010"),
+        ("Ahrenkiel", "nielsen-2016"),
+    ],
+)
+def test_resolve_reference_from_loose_forms(
+    dataset: Dataset, typed: str, reference_id: str
+) -> None:
+    """References resolve from ids and the citation forms people type."""
+    assert resolve_reference(dataset.references, typed).id == reference_id
+
+
+def test_effects_only_gives_the_three_effect_measurements(dataset: Dataset) -> None:
+    """--effects-only keeps only findings whose evidence is an effect measurement."""
+    found = filter_findings(dataset, FindingFilter(effects_only=True))
+    assert {f.id for f in found} == {
+        "fritidsjob-tre-gange-chance",
+        "netvaerksmoedre-uddannelse",
+        "maends-ledighed",
+    }
+
+
+def test_filters_combine(dataset: Dataset) -> None:
+    """Theme and evidence filters combine with AND."""
+    found = filter_findings(
+        dataset, FindingFilter(themes=("tryghed-trivsel",), evidence=(EvidenceKind.FORANDRING,))
+    )
+    assert found
+    assert all(
+        f.theme == "tryghed-trivsel" and f.evidence is EvidenceKind.FORANDRING for f in found
+    )
+
+
+def test_search_covers_quotes_and_citations_accent_insensitively(dataset: Dataset) -> None:
+    """Search finds words in quotes (any æøå spelling) and in the cited works' names."""
+    by_quote = filter_findings(dataset, FindingFilter(search="netvaerksmodre"))
+    assert [f.id for f in by_quote] == ["netvaerksmoedre-uddannelse"]
+    by_author = filter_findings(dataset, FindingFilter(search="Geerdsen"))
+    assert [f.id for f in by_author] == ["maends-ledighed"]
+
+
+def test_an_empty_query_is_relaxed_by_its_narrowest_filter(dataset: Dataset) -> None:
+    """Crime has no effect measurements; dropping --effects-only shows what crime has."""
+    criteria = FindingFilter(themes=("kriminalitet",), effects_only=True)
+    assert filter_findings(dataset, criteria) == ()
+    relaxed = relax_empty_query(dataset, criteria)
+    assert relaxed is not None
+    assert relaxed.dropped == "--effects-only"
+    assert {f.theme for f in relaxed.findings} == {"kriminalitet"}

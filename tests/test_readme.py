@@ -1,0 +1,59 @@
+"""The README cannot drift: its examples, quick start and command list match the tool."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from types import ModuleType
+
+import typer
+
+from boligsocial_cli.cli import app
+
+from .conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _examples_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "readme_examples", REPO / "scripts" / "readme_examples.py"
+    )
+    assert spec
+    assert spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def quick_start_commands() -> list[str]:
+    section = README.split("## Quick start", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block
+    return block.group(1).strip().splitlines()
+
+
+def test_readme_examples_show_what_the_tool_prints_today() -> None:
+    """Every ```console example's output equals what the command prints now."""
+    module = _examples_module()
+    stale = [
+        args for args, recorded in module.examples(README) if module.run_example(args) != recorded
+    ]
+    assert module.examples(README)
+    assert stale == [], "run: python scripts/readme_examples.py"
+
+
+def test_quick_start_is_two_commands_that_ci_runs_verbatim() -> None:
+    """The quick start's first block holds exactly two commands, and .ci/run runs both."""
+    commands = quick_start_commands()
+    assert len(commands) == 2
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert all(command in ci for command in commands)
+    assert commands[1].endswith("-m pytest")
+
+
+def test_every_command_is_in_the_readme() -> None:
+    """Each command of the CLI is named in the README's command reference."""
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    missing = [name for name in commands if f"boligsocial {name}" not in README]
+    assert missing == []
