@@ -81,6 +81,7 @@ def gc_paused() -> Iterator[None]:
 
     Otherwise every few thousand new objects trigger a collection that walks all the
     objects made so far: reading a 10,000-finding file took four times as long.
+    Usable as a decorator too.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -88,6 +89,10 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # What was built is likely to stay: count it old at once (freeze, then unfreeze
+            # into the oldest generation) rather than have the next young collection walk it.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

@@ -22,6 +22,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields, is_dataclass
 from enum import Enum
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from . import model, overlay, validate
@@ -146,6 +148,24 @@ def _records_in(spec: Spec, value: Any) -> Iterator[object]:
             yield from _records_in(spec[1], item)
 
 
+def _records_in_column(spec: Spec, values: list[Any]) -> Iterable[object]:
+    """The records held by a column of values (quickly for the usual kinds)."""
+    kind, inner = spec[0], spec[1] if len(spec) > 1 else None
+    if kind == _RECORD:
+        return values
+    if kind == _OPTIONAL and inner is not None and inner[0] == _RECORD:
+        return [value for value in values if value is not None]
+    if kind == _TUPLE and inner is not None and inner[0] == _RECORD:
+        return chain.from_iterable(values)
+    return chain.from_iterable(_records_in(spec, value) for value in values)
+
+
+def _holds_records(spec: Spec) -> bool:
+    return spec[0] in (_RECORD, _OPTIONAL, _TUPLE, _MAPPING) and (
+        spec[0] == _RECORD or _holds_records(spec[1])
+    )
+
+
 def _encode(spec: Spec, value: Any, row_of: dict[int, int]) -> Any:  # noqa: PLR0911 - one per kind
     kind = spec[0]
     if kind == _PLAIN:
@@ -163,25 +183,43 @@ def _encode(spec: Spec, value: Any, row_of: dict[int, int]) -> Any:  # noqa: PLR
     return (tuple(value), tuple(_encode(spec[1], item, row_of) for item in value.values()))
 
 
+def _encode_column(spec: Spec, values: list[Any], row_of: dict[int, int]) -> tuple[Any, ...]:
+    """A column of values as stored (in C loops for the usual kinds)."""
+    kind, inner = spec[0], spec[1] if len(spec) > 1 else None
+    if kind == _PLAIN or (kind == _TUPLE and inner is not None and inner[0] == _PLAIN):
+        return tuple(values)
+    if kind == _ENUM:
+        return tuple(map(attrgetter("value"), values))
+    if kind == _RECORD:
+        return tuple(map(row_of.__getitem__, map(id, values)))
+    if kind == _OPTIONAL and inner is not None and inner[0] == _RECORD:
+        return tuple(map(row_of.get, map(id, values), repeat(-1)))  # None is no record: -1
+    return tuple(_encode(spec, value, row_of) for value in values)
+
+
 def dump_records(root: object) -> tuple[Any, ...]:
     """`root` and every record it holds, as plain data for `marshal`; see the module doc."""
     rows: dict[type, list[object]] = {}
     row_of: dict[int, int] = {}
-    pending = [root]
-    while pending:
-        record = pending.pop()
-        if id(record) in row_of:
-            continue
-        table = rows.setdefault(type(record), [])
-        row_of[id(record)] = len(table)
-        table.append(record)
-        for name, spec in _columns(type(record)):
-            pending.extend(_records_in(spec, getattr(record, name)))
+    pending: list[object] = [root]
+    while pending:  # a table's new rows at a time, breadth first
+        by_type: dict[type, list[object]] = {}
+        for record in pending:
+            if id(record) not in row_of:
+                table = rows.setdefault(type(record), [])
+                row_of[id(record)] = len(table)
+                table.append(record)
+                by_type.setdefault(type(record), []).append(record)
+        pending = []
+        for record_type, fresh in by_type.items():
+            for name, spec in _columns(record_type):
+                if _holds_records(spec):
+                    pending.extend(_records_in_column(spec, list(map(attrgetter(name), fresh))))
     tables = []
     for record_type, table in rows.items():
         columns = _columns(record_type)
         cells = tuple(
-            tuple(_encode(spec, getattr(record, name), row_of) for record in table)
+            _encode_column(spec, list(map(attrgetter(name), table)), row_of)
             for name, spec in columns
         )
         tables.append((_name(record_type), len(table), columns, cells))
