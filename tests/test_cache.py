@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from boligsocial_cli import cache, snapshot
-from boligsocial_cli.cache import read_layer_cached
+from boligsocial_cli import cache, dataset, snapshot
+from boligsocial_cli.cache import load_dataset_cached, read_layer_cached
 from boligsocial_cli.dataset import bundled_dataset_path, load_dataset, read_layer
 from boligsocial_cli.errors import DatasetError
 from boligsocial_cli.overlay import Layer
@@ -41,7 +42,19 @@ def env(tmp_path: Path) -> dict[str, str]:
 def entries(env: dict[str, str]) -> list[Path]:
     """The cache entries written so far."""
     directory = Path(env[cache.CACHE_DIR_ENV])
-    return sorted(directory.glob("*.dataset")) if directory.exists() else []
+    return sorted(directory.glob("*.file")) if directory.exists() else []
+
+
+def file_entry(path: Path, directory: str) -> tuple[Path, cache.Key]:
+    """The entry a file's layer is kept in, and the key it must match."""
+    key = cache._key(path)
+    assert key is not None
+    return Path(directory) / cache._entry_name(("file", key[0][cache._NAMING])), key
+
+
+def read_file_entry(entry: Path, key: cache.Key) -> Layer | None:
+    """The layer in a file's entry, if the entry is whole and for `key`."""
+    return cache._read_entry(entry, Layer, lambda stored: stored == key)
 
 
 def fail_if_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,6 +140,91 @@ def test_files_laid_over_one_another_merge_the_same_from_the_cache(
     assert entries(env)
 
 
+def test_a_repeated_lookup_is_served_merged(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second lookup of the same files neither parses nor merges them."""
+    paths = [data_file, FIXTURES / "overlay-adds.yaml"]
+    expected = load_dataset(paths)
+    assert load_dataset_cached(paths, env=env) == expected
+    assert len(list(Path(env[cache.CACHE_DIR_ENV]).glob("*.lookup"))) == 1
+
+    def no_merge(*_: object, **__: object) -> None:
+        raise AssertionError("merged again")
+
+    monkeypatch.setattr(cache, "load_dataset", no_merge)
+    assert load_dataset_cached(paths, env=env) == expected
+
+
+def test_a_lookup_sees_any_of_its_files_change(data_file: Path, env: dict[str, str]) -> None:
+    """Editing the base or the overlay, or naming the files otherwise, is a new lookup."""
+    overlay = data_file.with_name("overlay.yaml")
+    shutil.copyfile(FIXTURES / "overlay-adds.yaml", overlay)
+    load_dataset_cached([data_file, overlay], env=env)
+    rewrite(data_file, "Om tryghed.", "Om trivsel.")
+    dataset = load_dataset_cached([data_file, overlay], env=env)
+    assert dataset == load_dataset([data_file, overlay])
+    assert dataset.themes[1].summary.da == "Om trivsel."
+    overlay.write_text(overlay.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert load_dataset_cached([data_file, overlay], env=env) == load_dataset([data_file, overlay])
+    assert load_dataset_cached([data_file], env=env) == load_dataset([data_file])
+
+
+def test_a_lookup_sees_the_bundled_dataset_beneath_an_overlay_change(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An overlay that `extends: bundled` is stale once the bundled file changes, unnamed."""
+    bundled = tmp_path / "bundled.yaml"
+    shutil.copyfile(bundled_dataset_path(), bundled)
+    monkeypatch.setattr(dataset, "bundled_dataset_path", lambda: bundled)
+    paths = [FIXTURES / "overlay-extends.yaml"]
+    first = load_dataset_cached(paths, env=env)
+    assert first == load_dataset(paths)
+    text = bundled.read_text(encoding="utf-8")
+    assert "name: {da: Kriminalitet, en: Crime}" in text
+    bundled.write_text(text.replace("en: Crime}", "en: Crimes}"), encoding="utf-8")
+    again = load_dataset_cached(paths, env=env)
+    assert again == load_dataset(paths) != first
+
+
+def test_files_that_do_not_fit_together_are_reported_each_time(env: dict[str, str]) -> None:
+    """A merge that fails is not cached: its problems come back on every lookup."""
+    paths = [FIXTURE, FIXTURES / "overlay-collides.yaml"]
+    for _ in range(2):
+        with pytest.raises(DatasetError) as raised:
+            load_dataset_cached(paths, env=env)
+        assert raised.value.problems
+    assert list(Path(env[cache.CACHE_DIR_ENV]).glob("*.lookup")) == []
+
+
+def test_large_files_are_read_side_by_side(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several files to parse are read by worker processes, which leave their entries."""
+    overlay = data_file.with_name("overlay.yaml")
+    shutil.copyfile(FIXTURES / "overlay-adds.yaml", overlay)
+    expected = load_dataset([data_file, overlay])
+    monkeypatch.setattr(cache, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    fail_if_parsed(monkeypatch)  # here; the workers parse
+    assert load_dataset_cached([data_file, overlay], env=env) == expected
+    assert len(entries(env)) == 2
+
+
+def test_a_file_a_worker_cannot_read_is_reported_here(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file with problems, read side by side, gives the same problems as read alone."""
+    overlay = data_file.with_name("overlay.yaml")
+    overlay.write_text("findings: [1]\n", encoding="utf-8")
+    with pytest.raises(DatasetError) as alone:
+        load_dataset([data_file, overlay])
+    monkeypatch.setattr(cache, "PARALLEL_BYTES", 0)
+    with pytest.raises(DatasetError) as side_by_side:
+        load_dataset_cached([data_file, overlay], env=env)
+    assert side_by_side.value.problems == alone.value.problems
+
+
 def test_a_changed_file_is_read_again(data_file: Path, env: dict[str, str]) -> None:
     """An edit that changes the size is seen at once."""
     read_layer_cached(data_file, env=env)
@@ -148,18 +246,50 @@ def test_a_same_size_rewrite_with_the_old_mtime_is_read_again(
 def test_the_content_hash_alone_catches_a_rewrite(
     data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Even if every time stamp and the inode stayed the same (a coarse clock), the bytes count."""
+    """Even if every stamp stayed the same (one tick of a coarse clock), the bytes count."""
     frozen = data_file.stat()
-    real_fstat = os.fstat
+    real_stat, real_fstat = os.stat, os.fstat
 
-    def same_stat(descriptor: int) -> os.stat_result:
+    def same_stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        info = real_stat(path, *args, **kwargs)
+        return frozen if info.st_ino == frozen.st_ino else info
+
+    def same_fstat(descriptor: int) -> os.stat_result:
         info = real_fstat(descriptor)
         return frozen if info.st_ino == frozen.st_ino else info
 
-    monkeypatch.setattr(os, "fstat", same_stat)
-    read_layer_cached(data_file, env=env)
+    monkeypatch.setattr(os, "stat", same_stat)
+    monkeypatch.setattr(os, "fstat", same_fstat)
+    load_dataset_cached([data_file], env=env)
     rewrite(data_file, "Om tryghed.", "Om trivsel.")
+    assert data_file.stat() == frozen
     assert read_layer_cached(data_file, env=env).content.themes[1].summary.da == "Om trivsel."
+    assert load_dataset_cached([data_file], env=env).themes[1].summary.da == "Om trivsel."
+
+
+def test_a_file_left_alone_is_known_by_its_stamps(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a file is older than a moment, lookups compare its stamps and skip its bytes."""
+    checksum = cache._checksum
+    read: list[Path] = []
+
+    def counted(path: Path, identity: cache.Identity) -> int | None:
+        read.append(path)
+        return checksum(path, identity)
+
+    monkeypatch.setattr(cache, "_checksum", counted)
+    load_dataset_cached([data_file], env=env)
+    read.clear()
+    load_dataset_cached([data_file], env=env)
+    assert read == [data_file]  # just written: its bytes are compared on every lookup
+    later = time.time_ns() + 2 * cache._SETTLED_NS
+    monkeypatch.setattr(time, "time_ns", lambda: later)
+    data_file.write_text(data_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    load_dataset_cached([data_file], env=env)  # read when it was already old
+    read.clear()
+    assert load_dataset_cached([data_file], env=env) == load_dataset([data_file])
+    assert read == []
 
 
 def test_the_same_file_under_another_name_gets_its_own_origin(
@@ -194,9 +324,8 @@ def test_a_corrupt_entry_is_survived_and_replaced(
     entry.write_bytes(damage(entry.read_bytes()))
     assert read_layer_cached(data_file, env=env) == expected
     (rewritten,) = entries(env)
-    key = cache._key(data_file)
-    assert key is not None
-    assert cache._read_entry(rewritten, key) == expected
+    _, key = file_entry(data_file, env[cache.CACHE_DIR_ENV])
+    assert read_file_entry(rewritten, key) == expected
 
 
 def test_an_entry_for_another_key_is_not_trusted(
@@ -299,10 +428,29 @@ def test_the_cache_can_be_turned_off(data_file: Path, env: dict[str, str], value
     assert cache.cache_directory({**env, cache.NO_CACHE_ENV: "0"}) is not None
 
 
-def test_the_default_directory_is_the_user_cache_directory(tmp_path: Path) -> None:
-    """Without BOLIGSOCIAL_CACHE_DIR the entries go where platformdirs says caches go."""
+@pytest.mark.parametrize(
+    ("xdg", "home"),
+    [
+        ("/srv/caches", "/home/anna"),
+        (None, "/home/anna"),
+        ("", "/home/anna/"),
+        ("relative/caches", "/home/anna"),
+        (None, "/"),
+        (None, "relative-home"),
+        (None, None),
+    ],
+)
+def test_the_default_directory_is_platformdirs_user_cache_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str | None
+) -> None:
+    """Without BOLIGSOCIAL_CACHE_DIR, entries go where platformdirs says caches go."""
     from platformdirs import user_cache_dir  # noqa: PLC0415 - the expectation, not the code
 
+    for name, value in (("XDG_CACHE_HOME", xdg), ("HOME", home)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
     assert cache.cache_directory({}) == Path(user_cache_dir("boligsocial", appauthor=False))
     assert cache.cache_directory({cache.CACHE_DIR_ENV: str(tmp_path)}) == tmp_path
 
@@ -317,9 +465,7 @@ def _load_in_another_process(arguments: tuple[str, str, Any]) -> tuple[str, ...]
 def _write_repeatedly(arguments: tuple[str, str, Any, int]) -> None:
     path, directory, barrier, times = arguments
     layer = read_layer(Path(path))
-    key = cache._key(Path(path))
-    assert key is not None
-    entry = Path(directory) / cache._entry_name(key)
+    entry, key = file_entry(Path(path), directory)
     barrier.wait()
     for _ in range(times):
         cache._write_entry(Path(directory), entry, key, layer)
@@ -346,18 +492,16 @@ def test_readers_never_see_half_an_entry(data_file: Path, env: dict[str, str]) -
     """While three processes rewrite the entry over and over, every read is a hit or a miss."""
     expected = read_layer(data_file)
     directory = env[cache.CACHE_DIR_ENV]
-    key = cache._key(data_file)
-    assert key is not None
-    entry = Path(directory) / cache._entry_name(key)
+    entry, key = file_entry(data_file, directory)
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager, context.Pool(3) as pool:
         barrier = manager.Barrier(4)
         writing = pool.map_async(_write_repeatedly, [(str(data_file), directory, barrier, 60)] * 3)
         barrier.wait()
-        seen = [cache._read_entry(entry, key) for _ in range(200)]
+        seen = [read_file_entry(entry, key) for _ in range(200)]
         writing.get(timeout=120)
     assert all(found is None or found == expected for found in seen)
-    assert cache._read_entry(entry, key) == expected
+    assert read_file_entry(entry, key) == expected
 
 
 def test_a_file_changed_while_it_is_read_is_not_cached(
@@ -382,11 +526,11 @@ def test_progress_is_shown_only_while_a_large_file_is_parsed(
     data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The progress context wraps a slow first load, never a small file or a cache hit."""
-    shown: list[tuple[Path, int]] = []
+    shown: list[tuple[str, int]] = []
 
     @contextmanager
-    def progress(path: Path, size: int) -> Iterator[None]:
-        shown.append((path, size))
+    def progress(what: str, size: int) -> Iterator[None]:
+        shown.append((what, size))
         yield
 
     read_layer_cached(data_file, env=env, progress=progress)
@@ -394,7 +538,7 @@ def test_progress_is_shown_only_while_a_large_file_is_parsed(
     data_file.write_text(data_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     monkeypatch.setattr(cache, "SLOW_LOAD_BYTES", 100)
     read_layer_cached(data_file, env=env, progress=progress)
-    assert shown == [(data_file, data_file.stat().st_size)]
+    assert shown == [(data_file.name, data_file.stat().st_size)]
     read_layer_cached(data_file, env=env, progress=progress)
     assert len(shown) == 1
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -20,11 +19,11 @@ def test_a_spinner_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> 
     """Reading a large file shows a spinner on stderr when it is a terminal, else nothing."""
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with cli._reading_status(Path("egne.yaml"), 92_000_000):
+    with cli._reading_status("egne.yaml", 92_000_000):
         pass
     assert "Reading egne.yaml (92 MB)" in terminal.getvalue()
     piped = io.StringIO()
     monkeypatch.setattr(sys, "stderr", piped)
-    with cli._reading_status(Path("egne.yaml"), 92_000_000):
+    with cli._reading_status("egne.yaml", 92_000_000):
         pass
     assert piped.getvalue() == ""

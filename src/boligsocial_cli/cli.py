@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console, RenderableType
+from rich.text import Text
 from typer.core import TyperGroup
 
 from . import __version__, coercion
 from .bibliography import BibliographyFormat
-from .cache import read_layer_cached
-from .dataset import dataset_paths, load_dataset, validate_files
+from .cache import load_dataset_cached
+from .dataset import dataset_paths, validate_files
 from .errors import BoligsocialError, DatasetError, ExitCode, UsageError
 from .exporters import (
     EXPORTERS,
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
     from typer._click import Command as ClickCommand
     from typer._click import Context as ClickContext  # the type TyperGroup.invoke declares
 
-    from .overlay import Layer
 
 from .render import (
     about_view,
@@ -175,20 +175,16 @@ def _global_options(
 
 
 def _dataset(ctx: typer.Context) -> Dataset:
-    return load_dataset(dataset_paths(ctx.obj["data"]), read=_read_layer)
+    return load_dataset_cached(dataset_paths(ctx.obj["data"]), progress=_reading_status)
 
 
-def _read_layer(path: Path) -> Layer:
-    """One dataset file, from the cache when it holds this very file."""
-    return read_layer_cached(path, progress=_reading_status)
-
-
-def _reading_status(path: Path, size: int) -> contextlib.AbstractContextManager[object]:
-    """A spinner on stderr while a large file is read for the first time (terminals only)."""
+def _reading_status(what: str, size: int) -> contextlib.AbstractContextManager[object]:
+    """A spinner on stderr while large files are read for the first time (terminals only)."""
     if not sys.stderr.isatty():
         return contextlib.nullcontext()
     megabytes = f"{size / 1_000_000:,.0f} MB"
-    return _messages().status(f"Reading {path.name} ({megabytes}); the next time is quick …")
+    message = f"Reading {escape_control(what)} ({megabytes}); the next time is quick …"
+    return _messages().status(Text(message))  # a file name is text, not markup
 
 
 LangOption = Annotated[
@@ -252,7 +248,7 @@ def themes(
 
 def _complete_theme(incomplete: str) -> list[str]:
     try:
-        dataset = load_dataset(dataset_paths(), read=read_layer_cached)
+        dataset = load_dataset_cached(dataset_paths())
     except BoligsocialError:
         return []
     return [theme.id for theme in dataset.themes if fold(theme.id).startswith(fold(incomplete))]
@@ -260,7 +256,7 @@ def _complete_theme(incomplete: str) -> list[str]:
 
 def _complete_finding(incomplete: str) -> list[str]:
     try:
-        dataset = load_dataset(dataset_paths(), read=read_layer_cached)
+        dataset = load_dataset_cached(dataset_paths())
     except BoligsocialError:
         return []
     return [f.id for f in dataset.findings if fold(f.id).startswith(fold(incomplete))]
