@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import gc
 import io
 import os
 import sys
@@ -46,8 +47,6 @@ from .query import (
     resolve_theme,
     select_references,
 )
-from .schema import dataset_schema_json
-from .starter import SCHEMA_FILE, starter_text
 
 if TYPE_CHECKING:
     from typer._click import Command as ClickCommand
@@ -174,8 +173,14 @@ def _global_options(
     ctx.obj = {"data": tuple(data or ()), "debug": debug}
 
 
+_KEPT: list[Dataset] = []
+"""The dataset this run loaded, which `main` leaves to the operating system at exit."""
+
+
 def _dataset(ctx: typer.Context) -> Dataset:
-    return load_dataset_cached(dataset_paths(ctx.obj["data"]), progress=_reading_status)
+    dataset = load_dataset_cached(dataset_paths(ctx.obj["data"]), progress=_reading_status)
+    _KEPT[:] = [dataset]
+    return dataset
 
 
 def _reading_status(what: str, size: int) -> contextlib.AbstractContextManager[object]:
@@ -625,6 +630,8 @@ def schema() -> None:
 
     Example: boligsocial schema > boligsocial.schema.json
     """
+    from .schema import dataset_schema_json  # noqa: PLC0415 - json for this command only
+
     _write_data(dataset_schema_json())
 
 
@@ -643,6 +650,8 @@ def init(
 
     Example: boligsocial init egne-fund.yaml
     """
+    from .starter import SCHEMA_FILE, starter_text  # noqa: PLC0415 - for this command only
+
     try:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(starter_text())
@@ -667,4 +676,16 @@ def main() -> None:
         # A locale that cannot encode æøå (LC_ALL=C with PYTHONUTF8=0, PYTHONIOENCODING=ascii):
         # show '?' for what it cannot encode rather than fail with UnicodeEncodeError.
         stdout.reconfigure(errors="replace")
-    app()
+    try:
+        app()
+    finally:
+        # The process ends here. Freeing the dataset object by object would take 7 ms for
+        # 10,000 findings (70 ms for 100,000), and the interpreter's last collection would
+        # walk every object once more: put the dataset in a reference cycle that nothing
+        # reaches, and have the collector keep what it has (freeze), so that both are left
+        # to the operating system.
+        leftover: list[object] = [list(_KEPT)]
+        leftover.append(leftover)
+        _KEPT.clear()
+        del leftover
+        gc.freeze()
