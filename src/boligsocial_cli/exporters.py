@@ -77,6 +77,7 @@ def finding_row(finding: Finding, lang: Lang) -> Row:
         "activity": _text(finding.activity, lang),
         "magnitude": _text(finding.magnitude, lang),
         "qualifiers": list(finding.qualifiers),
+        "classification_note": _text(finding.classification_note, lang),
         "origin": finding.origin,
     }
 

@@ -34,6 +34,7 @@ _LABELS = {
     "quote": Localized("Citat", "Quote"),
     "page": Localized("side", "page"),
     "qualifiers": Localized("Forbehold", "Qualifiers"),
+    "classification_note": Localized("Klassificering", "Classification"),
     "target_group": Localized("Målgruppe", "Target group"),
     "outcome": Localized("Udfald", "Outcome"),
     "activity": Localized("Aktivitet", "Activity"),
@@ -195,6 +196,11 @@ def finding_detail(
         value: Localized | None = getattr(finding, key)
         if value:
             details.add_row(label(key, lang), literal(value.in_lang(lang)))
+    if finding.classification_note:
+        details.add_row(
+            label("classification_note", lang),
+            literal(finding.classification_note.in_lang(lang)),
+        )
     if finding.qualifiers:
         details.add_row(
             label("qualifiers", lang), literal(", ".join(f"“{q}”" for q in finding.qualifiers))
