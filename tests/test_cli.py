@@ -279,3 +279,10 @@ def test_narrow_terminals_get_whole_words(invoke: Invoke, command: str) -> None:
     lines = result.stdout.splitlines()
     assert all(len(line) <= 40 for line in lines)
     assert "…" not in result.stdout
+
+
+def test_glossary_in_english_shows_the_english_term(invoke: Invoke) -> None:
+    """--lang en lists the English term beside the Danish one."""
+    out = invoke("glossary", "helhedsplan", "--lang", "en", env={"COLUMNS": "200"}).stdout
+    assert "comprehensive housing-social plan" in out
+    assert "boligsocial helhedsplan" in out

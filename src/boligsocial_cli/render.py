@@ -46,6 +46,7 @@ _LABELS = {
     "challenge": Localized("udfordring", "challenge"),
     "term": Localized("begreb", "term"),
     "definition": Localized("forklaring", "definition"),
+    "danish": Localized("dansk", "Danish"),
     "evidence_kinds": Localized("Sådan læses evidensen", "How to read the evidence"),
 }
 
@@ -237,10 +238,13 @@ def evidence_map_table(rows: Sequence[Row], dataset: Dataset, lang: Lang) -> Tab
 
 
 def simple_table(rows: Sequence[Row], columns: Sequence[tuple[str, str]], lang: Lang) -> Table:
-    """A table of `rows` showing `columns` (row key, label key), every cell literal."""
+    """A table of `rows` showing `columns` (row key, label key), every cell literal.
+
+    The last column, the running text, takes most of the width.
+    """
     table = Table(box=box.SIMPLE_HEAD)
-    for _, label_key in columns:
-        table.add_column(label(label_key, lang), ratio=1 if label_key != "id" else None)
+    for index, (_, label_key) in enumerate(columns):
+        table.add_column(label(label_key, lang), ratio=3 if index == len(columns) - 1 else 1)
     for row in rows:
         table.add_row(*(literal(_plain(row[key])) for key, _ in columns))
     return table
