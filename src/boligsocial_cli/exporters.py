@@ -91,6 +91,7 @@ def theme_row(theme: Theme, dataset: Dataset, lang: Lang) -> Row:
         "findings": len(findings),
         "effects": sum(1 for finding in findings if finding.evidence is EvidenceKind.EFFEKT),
         "summary": theme.summary.in_lang(lang),
+        "origin": theme.origin,
     }
 
 
@@ -103,6 +104,7 @@ def evidence_map_rows(dataset: Dataset, lang: Lang) -> list[Row]:
         for kind in EvidenceKind:
             row[kind.value] = sum(1 for finding in findings if finding.evidence is kind)
         row["total"] = len(findings)
+        row["origin"] = theme.origin
         rows.append(row)
     return rows
 

@@ -80,6 +80,13 @@ def short_citation(finding: Finding, dataset: Dataset) -> str:
     return _cited_as(finding.citations, dataset)
 
 
+def _theme_name(row: Row, lang: Lang) -> Text:
+    """A theme's name, marked when it comes from outside the bundled data."""
+    name = literal(row["name"])
+    name.append_text(_origin_mark(row["origin"], lang))
+    return name
+
+
 def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
     """One row per theme: name, count of findings and effects, summary."""
     table = Table(box=box.SIMPLE_HEAD, title=label("themes", lang))
@@ -91,7 +98,7 @@ def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
     for row in rows:
         table.add_row(
             literal(row["id"]),
-            literal(row["name"]),
+            _theme_name(row, lang),
             str(row["findings"]),
             str(row["effects"]),
             literal(row["summary"]),
@@ -233,7 +240,7 @@ def evidence_map_table(rows: Sequence[Row], dataset: Dataset, lang: Lang) -> Tab
             count = row[kind.value]
             style = "dim" if count == 0 else ("bold green" if kind is EvidenceKind.EFFEKT else "")
             cells.append(Text("·" if count == 0 else str(count), style=style))
-        table.add_row(literal(row["name"]), *cells, str(row["total"]))
+        table.add_row(_theme_name(row, lang), *cells, str(row["total"]))
     return table
 
 
@@ -294,6 +301,7 @@ def themes_view(rows: Sequence[Row], lang: Lang, width: int) -> RenderableType:
     for row in rows:
         heading = literal(row["id"], "bold")
         heading.append(f"  {escape_control(row['name'])}")
+        heading.append_text(_origin_mark(row["origin"], lang))
         counts = Text(f"{label('findings', lang)}: {row['findings']} · ", style="dim")
         counts.append(f"{label('effects', lang)}: {row['effects']}", style="green")
         entries.extend((heading, counts, literal(row["summary"]), Text()))
@@ -314,7 +322,9 @@ def evidence_map_view(
                 counts.append_text(evidence_badge(kind, dataset, lang))
                 counts.append(f" {row[kind.value]}  ")
         counts.append(f"{label('total', lang)} {row['total']}", style="bold")
-        entries.extend((literal(row["name"], "bold"), counts, Text()))
+        heading = _theme_name(row, lang)
+        heading.stylize("bold")
+        entries.extend((heading, counts, Text()))
     return Group(*entries)
 
 
