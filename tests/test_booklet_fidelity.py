@@ -20,8 +20,7 @@ PAGE_OPENINGS = (
 
 @cache
 def booklet() -> SourceText:
-    text = BOOKLET_TEXT.read_text(encoding="utf-8").replace("\f", "")
-    return SourceText.from_text(text, PAGE_OPENINGS)
+    return SourceText.from_text(BOOKLET_TEXT.read_text(encoding="utf-8"))
 
 
 @cache

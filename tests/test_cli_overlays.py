@@ -176,3 +176,23 @@ def test_a_missing_data_file_exits_1_with_its_name() -> None:
     result = runner.invoke(app, ["--data", "no-such-file.yaml", "themes"])
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: no-such-file.yaml: no such file"
+
+
+def test_own_themes_are_marked_in_themes_and_overview(tmp_path: Path) -> None:
+    """A theme from the user's own file is labelled as own data in `themes` and `overview`."""
+    own = tmp_path / "egne.yaml"
+    own.write_text(
+        "extends: bundled\n"
+        "themes:\n"
+        "  - id: lokale\n"
+        "    name: {da: Lokale erfaringer, en: Local experience}\n"
+        "    summary: {da: Vores egne fund., en: Our own findings.}\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    for command in ("themes", "overview"):
+        result = runner.invoke(app, ["--data", str(own), command], env={"COLUMNS": "200"})
+        line = next(line for line in result.stdout.splitlines() if "Lokale erfaringer" in line)
+        assert "[egne data]" in line
+        bundled = next(line for line in result.stdout.splitlines() if "Kriminalitet" in line)
+        assert "egne data" not in bundled

@@ -126,3 +126,24 @@ def test_an_empty_query_is_relaxed_by_its_narrowest_filter(dataset: Dataset) -> 
     assert relaxed is not None
     assert relaxed.dropped == "--effects-only"
     assert {f.theme for f in relaxed.findings} == {"kriminalitet"}
+
+
+def test_no_relaxation_when_dropping_any_filter_still_finds_nothing(dataset: Dataset) -> None:
+    """A hint that would say '0 findings' is no hint: none is given."""
+    criteria = FindingFilter(themes=("kriminalitet",), effects_only=True, search="zzzz")
+    assert relax_empty_query(dataset, criteria) is None
+
+
+def test_relaxation_drops_the_filter_that_brings_back_most(dataset: Dataset) -> None:
+    """Of several filters, the one whose removal finds the most is named."""
+    criteria = FindingFilter(themes=("kriminalitet",), effects_only=True, search="fritidsjob")
+    relaxed = relax_empty_query(dataset, criteria)
+    assert relaxed is not None
+    assert relaxed.dropped == "--theme"
+    assert {f.id for f in relaxed.findings} == {"fritidsjob-tre-gange-chance"}
+
+
+def test_a_blank_reference_is_unknown_not_ambiguous(dataset: Dataset) -> None:
+    """An empty --cites value names no work: it is refused as unknown."""
+    with pytest.raises(UsageError, match="Unknown reference"):
+        resolve_reference(dataset.references, " ")

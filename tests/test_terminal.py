@@ -211,7 +211,7 @@ def test_dataset_piped_on_stdin() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(b"id,name,findings,effects,summary\nboern,")
+    assert result.stdout.startswith(b"id,name,findings,effects,summary,origin\nboern,")
 
 
 def test_bad_data_shows_no_traceback_unless_debug() -> None:

@@ -42,11 +42,6 @@ class CitationStyle(StrEnum):
     KORT = "kort"
 
     @property
-    def description(self) -> str:
-        """What the style is, for help texts."""
-        return _STYLE_DESCRIPTIONS[self]
-
-    @property
     def file_name(self) -> str:
         """The style's CSL file inside the package's `styles` folder."""
         return _STYLE_FILES[self]
@@ -58,15 +53,6 @@ _STYLE_FILES: Mapping[CitationStyle, str] = MappingProxyType(
         CitationStyle.HARVARD: "harvard-cite-them-right.csl",
         CitationStyle.CHICAGO: "chicago-author-date.csl",
         CitationStyle.KORT: "kort.csl",
-    }
-)
-
-_STYLE_DESCRIPTIONS: Mapping[CitationStyle, str] = MappingProxyType(
-    {
-        CitationStyle.APA: "APA 7th edition",
-        CitationStyle.HARVARD: "Harvard (Cite Them Right)",
-        CitationStyle.CHICAGO: "Chicago 18th edition, author-date",
-        CitationStyle.KORT: "the booklet's own short form, e.g. Christensen m.fl., 2018b",
     }
 )
 
@@ -86,7 +72,6 @@ class CslStyle:
     """A user-supplied CSL style file, read and checked by `load_csl_style`."""
 
     path: str
-    title: str
     xml: bytes
     schema_warnings: tuple[str, ...] = ()
 
@@ -103,7 +88,7 @@ class ExportOptions:
     lang: Lang = Lang.DA
 
 
-class Exporter(Protocol):
+class ReferenceExporter(Protocol):
     """Turns references into one export format."""
 
     def __call__(self, references: Sequence[Reference], options: ExportOptions, /) -> str:
@@ -313,12 +298,9 @@ def check_csl_style(data: bytes, label: str) -> CslStyle:
         raise UsageError(
             f"{label}: the CSL style has no <bibliography>, so it cannot format a reference list"
         )
-    title = (root.findtext(f"{_csl('info')}/{_csl('title')}") or "").strip()
     with _citeproc_failures(label, "read"):
         schema_warnings = _schema_warnings(data)
-    style = CslStyle(
-        path=label, title=title or Path(label).stem, xml=data, schema_warnings=schema_warnings
-    )
+    style = CslStyle(path=label, xml=data, schema_warnings=schema_warnings)
     _try_style(style)
     return style
 
@@ -364,11 +346,6 @@ def parse_style(value: str) -> Style:
         return load_csl_style(path)
     names = ", ".join(style.value for style in CitationStyle)
     raise UsageError(f"unknown citation style {value!r}: use one of {names}, or a .csl file")
-
-
-def style_title(style: Style) -> str:
-    """A human name for a style."""
-    return style.description if isinstance(style, CitationStyle) else style.title
 
 
 def _open_style(style: Style, lang: Lang) -> Any:
@@ -441,6 +418,10 @@ def _render_item(reference: Reference, markup: _Markup) -> dict[str, Any]:
     work's language: they are printed as recorded.
     """
     item = _csl_item(reference)
+    if "issue" in item and "volume" not in item:
+        # An issue number without its volume ("Housing Studies, (3)") reads as an error in
+        # a formatted list; BibTeX, RIS and CSL-JSON still carry it.
+        del item["issue"]
     if markup.markdown:
         if "author" in item:
             item["author"] = [
@@ -845,7 +826,7 @@ def _export_csl_json(references: Sequence[Reference], options: ExportOptions) ->
     return format_csl_json(references, options.lang)
 
 
-EXPORTERS: Mapping[BibliographyFormat, Exporter] = MappingProxyType(
+REFERENCE_EXPORTERS: Mapping[BibliographyFormat, ReferenceExporter] = MappingProxyType(
     {
         BibliographyFormat.TEXT: _export_text,
         BibliographyFormat.MARKDOWN: _export_markdown,
@@ -861,4 +842,4 @@ def export_references(
     references: Sequence[Reference], fmt: BibliographyFormat, options: ExportOptions
 ) -> str:
     """The references in `fmt`."""
-    return EXPORTERS[fmt](references, options)
+    return REFERENCE_EXPORTERS[fmt](references, options)

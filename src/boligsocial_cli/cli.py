@@ -40,6 +40,7 @@ from .query import (
     FindingFilter,
     ReferenceSelection,
     filter_findings,
+    filter_glossary,
     fold,
     relax_empty_query,
     resolve_finding,
@@ -473,19 +474,16 @@ def glossary(
     Example: boligsocial glossary helhedsplan
     """
     dataset = _dataset(ctx)
-    entries = dataset.glossary
-    if term:
-        wanted = fold(term)
-        entries = tuple(
-            entry
-            for entry in entries
-            if wanted in fold(entry.term) or (entry.term_en and wanted in fold(entry.term_en))
-        )
-        if not entries:
-            terms = ", ".join(entry.term for entry in dataset.glossary)
-            raise UsageError(f"No glossary term matches {term!r}. Terms: {terms}.")
+    entries = filter_glossary(dataset.glossary, term) if term else dataset.glossary
+    if not entries:
+        terms = ", ".join(entry.term for entry in dataset.glossary)
+        raise UsageError(f"No glossary term matches {term!r}. Terms: {terms}.")
     rows = [glossary_row(entry, lang) for entry in entries]
-    columns = (("term", "term"), ("definition", "definition"))
+    columns = (
+        (("term", "term"), ("definition", "definition"))
+        if lang is Lang.DA
+        else (("term_en", "term"), ("term", "danish"), ("definition", "definition"))
+    )
     _emit(rows, output, lambda width: simple_view(rows, columns, lang, width))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -52,3 +54,9 @@ class DatasetError(BoligsocialError):
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' naming the choice closest to `value`, or '' if none is close."""
+    close = difflib.get_close_matches(value, sorted(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -74,6 +74,7 @@ def finding_row(finding: Finding, lang: Lang) -> Row:
         "activity": _text(finding.activity, lang),
         "magnitude": _text(finding.magnitude, lang),
         "qualifiers": list(finding.qualifiers),
+        "classification_note": _text(finding.classification_note, lang),
         "origin": finding.origin,
     }
 
@@ -87,6 +88,7 @@ def theme_row(theme: Theme, dataset: Dataset, lang: Lang) -> Row:
         "findings": len(findings),
         "effects": sum(1 for finding in findings if finding.evidence is EvidenceKind.EFFEKT),
         "summary": theme.summary.in_lang(lang),
+        "origin": theme.origin,
     }
 
 
@@ -99,6 +101,7 @@ def evidence_map_rows(dataset: Dataset, lang: Lang) -> list[Row]:
         for kind in EvidenceKind:
             row[kind.value] = sum(1 for finding in findings if finding.evidence is kind)
         row["total"] = len(findings)
+        row["origin"] = theme.origin
         rows.append(row)
     return rows
 

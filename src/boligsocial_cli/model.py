@@ -105,6 +105,8 @@ class Finding:
     activity: Localized | None = None
     magnitude: Localized | None = None
     qualifiers: tuple[str, ...] = ()
+    classification_note: Localized | None = None
+    """Why the evidence kind was chosen, where the booklet leaves room for judgement."""
     replaces: bool = False
     origin: str = field(default="", metadata=_INTERNAL, compare=False)
 

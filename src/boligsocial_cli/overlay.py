@@ -7,12 +7,11 @@ and references, and may replace an earlier record by reusing its id with `replac
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from .errors import DatasetError, Problem, UsageError
+from .errors import DatasetError, Problem, UsageError, did_you_mean
 from .model import BaseDataset, Dataset, DatasetFile
 from .validate import Link, Place, check_links
 
@@ -76,12 +75,10 @@ class LayerError(DatasetError):
 
     def unresolved(self, before: Sequence[Layer]) -> list[Problem]:
         """Its links that neither it nor the files `before` it define."""
-        themes = set(self.defines["themes"])
-        references = set(self.defines["references"])
-        for layer in before:
-            themes.update(theme.id for theme in layer.content.themes)
-            references.update(reference.id for reference in layer.content.references)
-        return check_links(self.links, themes, references)
+        themes, references = _defined(before)
+        return check_links(
+            self.links, themes | self.defines["themes"], references | self.defines["references"]
+        )
 
 
 class _Record(Protocol):
@@ -209,8 +206,7 @@ def _merge_section(
             place = places.get(record.id, Place(layer.file, None, section))
             earlier = merged.get(record.id)
             if earlier is None and record.replaces:
-                close = difflib.get_close_matches(record.id, list(merged), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(record.id, merged)
                 message = f"'replaces: true', but no earlier file has a {noun} {record.id!r}{hint}"
                 problems.append(place.problem(message, "id"))
             elif earlier is not None and not record.replaces:
@@ -225,13 +221,17 @@ def _merge_section(
     return tuple(record for record, _ in merged.values()), problems
 
 
+def _defined(layers: Sequence[Layer]) -> tuple[set[str], set[str]]:
+    """The theme ids and reference ids that `layers` define."""
+    themes = {theme.id for layer in layers for theme in layer.content.themes}
+    references = {reference.id for layer in layers for reference in layer.content.references}
+    return themes, references
+
+
 def _check_links(layers: Sequence[Layer]) -> list[Problem]:
     """Each file's themes and citations must be defined in it or in a file before it."""
-    problems: list[Problem] = []
-    themes: set[str] = set()
-    references: set[str] = set()
-    for layer in layers:
-        themes.update(theme.id for theme in layer.content.themes)
-        references.update(reference.id for reference in layer.content.references)
-        problems.extend(check_links(layer.links, themes, references))
-    return problems
+    return [
+        problem
+        for index, layer in enumerate(layers)
+        for problem in check_links(layer.links, *_defined(layers[: index + 1]))
+    ]

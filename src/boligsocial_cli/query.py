@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .errors import UsageError
-from .model import Dataset, EvidenceKind, Finding, Localized, Reference, Theme
+from .model import Dataset, EvidenceKind, Finding, GlossaryEntry, Localized, Reference, Theme
 
 _DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 _DIGRAPHS = re.compile(r"aa|ae|oe")
@@ -90,6 +90,8 @@ def resolve_finding(findings: Sequence[Finding], typed: str) -> Finding:
 def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
     """Find a reference by id or a loose form people type ("Christensen 2018b", "SBi 2018:09")."""
     wanted = _loose(typed)
+    if not wanted:
+        raise _unknown("reference", typed, [reference.id for reference in references])
     for reference in references:
         if wanted in (_loose(reference.id), _loose(reference.cited_as)):
             return reference
@@ -214,23 +216,25 @@ class Relaxation:
 
 
 def relax_empty_query(dataset: Dataset, criteria: FindingFilter) -> Relaxation | None:
-    """For a query that matched nothing: drop the narrowest filter and say what remains."""
+    """For a query that matched nothing: the one filter whose removal brings back the most.
+
+    None when there is a single filter, or when dropping any one of them still finds nothing.
+    Ties drop the later filter: the theme is the subject, the others narrow it.
+    """
     named = list(criteria.active())
     if criteria.search:
         named.append(("--search", _search_predicate(dataset, criteria.search)))
     if len(named) < 2:  # noqa: PLR2004 - dropping the only filter is no suggestion
         return None
-    alone = {
-        option: sum(1 for finding in dataset.findings if predicate(finding))
-        for option, predicate in named
-    }
-    # ties drop the later filter: the theme is the subject, the rest narrow it
-    narrowest = min(reversed(alone), key=lambda option: alone[option])
-    rest = [predicate for option, predicate in named if option != narrowest]
-    remaining = tuple(
-        finding for finding in dataset.findings if all(test(finding) for test in rest)
-    )
-    return Relaxation(narrowest, remaining)
+    best: Relaxation | None = None
+    for option, _ in named:
+        rest = [predicate for other, predicate in named if other != option]
+        remaining = tuple(
+            finding for finding in dataset.findings if all(test(finding) for test in rest)
+        )
+        if remaining and (best is None or len(remaining) >= len(best.findings)):
+            best = Relaxation(option, remaining)
+    return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,3 +275,13 @@ def select_references(dataset: Dataset, selection: ReferenceSelection) -> tuple[
     chosen = set(wanted)
     cited = tuple(reference for reference in dataset.references if reference.id in chosen)
     return (dataset.meta.booklet, *cited) if selection.booklet else cited
+
+
+def filter_glossary(entries: Sequence[GlossaryEntry], term: str) -> tuple[GlossaryEntry, ...]:
+    """The entries whose Danish or English term contains `term`, matched as people type."""
+    wanted = fold(term)
+    return tuple(
+        entry
+        for entry in entries
+        if wanted in fold(entry.term) or (entry.term_en and wanted in fold(entry.term_en))
+    )

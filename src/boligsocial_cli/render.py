@@ -34,6 +34,7 @@ _LABELS = {
     "quote": Localized("Citat", "Quote"),
     "page": Localized("side", "page"),
     "qualifiers": Localized("Forbehold", "Qualifiers"),
+    "classification_note": Localized("Klassificering", "Classification"),
     "target_group": Localized("Målgruppe", "Target group"),
     "outcome": Localized("Udfald", "Outcome"),
     "activity": Localized("Aktivitet", "Activity"),
@@ -45,6 +46,7 @@ _LABELS = {
     "challenge": Localized("udfordring", "challenge"),
     "term": Localized("begreb", "term"),
     "definition": Localized("forklaring", "definition"),
+    "danish": Localized("dansk", "Danish"),
     "evidence_kinds": Localized("Sådan læses evidensen", "How to read the evidence"),
 }
 
@@ -78,6 +80,13 @@ def short_citation(finding: Finding, dataset: Dataset) -> str:
     return _cited_as(finding.citations, dataset)
 
 
+def _theme_name(row: Row, lang: Lang) -> Text:
+    """A theme's name, marked when it comes from outside the bundled data."""
+    name = literal(row["name"])
+    name.append_text(_origin_mark(row["origin"], lang))
+    return name
+
+
 def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
     """One row per theme: name, count of findings and effects, summary."""
     table = Table(box=box.SIMPLE_HEAD, title=label("themes", lang))
@@ -89,7 +98,7 @@ def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
     for row in rows:
         table.add_row(
             literal(row["id"]),
-            literal(row["name"]),
+            _theme_name(row, lang),
             str(row["findings"]),
             str(row["effects"]),
             literal(row["summary"]),
@@ -195,6 +204,11 @@ def finding_detail(
         value: Localized | None = getattr(finding, key)
         if value:
             details.add_row(label(key, lang), literal(value.in_lang(lang)))
+    if finding.classification_note:
+        details.add_row(
+            label("classification_note", lang),
+            literal(finding.classification_note.in_lang(lang)),
+        )
     if finding.qualifiers:
         details.add_row(
             label("qualifiers", lang), literal(", ".join(f"“{q}”" for q in finding.qualifiers))
@@ -226,15 +240,18 @@ def evidence_map_table(rows: Sequence[Row], dataset: Dataset, lang: Lang) -> Tab
             count = row[kind.value]
             style = "dim" if count == 0 else ("bold green" if kind is EvidenceKind.EFFEKT else "")
             cells.append(Text("·" if count == 0 else str(count), style=style))
-        table.add_row(literal(row["name"]), *cells, str(row["total"]))
+        table.add_row(_theme_name(row, lang), *cells, str(row["total"]))
     return table
 
 
 def simple_table(rows: Sequence[Row], columns: Sequence[tuple[str, str]], lang: Lang) -> Table:
-    """A table of `rows` showing `columns` (row key, label key), every cell literal."""
+    """A table of `rows` showing `columns` (row key, label key), every cell literal.
+
+    The last column, the running text, takes most of the width.
+    """
     table = Table(box=box.SIMPLE_HEAD)
-    for _, label_key in columns:
-        table.add_column(label(label_key, lang), ratio=1 if label_key != "id" else None)
+    for index, (_, label_key) in enumerate(columns):
+        table.add_column(label(label_key, lang), ratio=3 if index == len(columns) - 1 else 1)
     for row in rows:
         table.add_row(*(literal(_plain(row[key])) for key, _ in columns))
     return table
@@ -284,6 +301,7 @@ def themes_view(rows: Sequence[Row], lang: Lang, width: int) -> RenderableType:
     for row in rows:
         heading = literal(row["id"], "bold")
         heading.append(f"  {escape_control(row['name'])}")
+        heading.append_text(_origin_mark(row["origin"], lang))
         counts = Text(f"{label('findings', lang)}: {row['findings']} · ", style="dim")
         counts.append(f"{label('effects', lang)}: {row['effects']}", style="green")
         entries.extend((heading, counts, literal(row["summary"]), Text()))
@@ -304,7 +322,9 @@ def evidence_map_view(
                 counts.append_text(evidence_badge(kind, dataset, lang))
                 counts.append(f" {row[kind.value]}  ")
         counts.append(f"{label('total', lang)} {row['total']}", style="bold")
-        entries.extend((literal(row["name"], "bold"), counts, Text()))
+        heading = _theme_name(row, lang)
+        heading.stylize("bold")
+        entries.extend((heading, counts, Text()))
     return Group(*entries)
 
 

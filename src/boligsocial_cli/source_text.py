@@ -33,16 +33,9 @@ class SourceText:
     page_starts: tuple[int, ...]
 
     @classmethod
-    def from_text(cls, text: str, page_openings: tuple[str, ...] = ()) -> SourceText:
-        """Fold `text`, with pages split at form feeds or before each of `page_openings`."""
-        if page_openings:
-            for opening in page_openings:
-                cut = text.find(opening)
-                if cut < 0:
-                    raise ValueError(f"page opening not found: {opening!r}")
-                text = text[:cut] + _PAGE_BREAK + text[cut:]
-        else:
-            text = text.replace("\f", _PAGE_BREAK)
+    def from_text(cls, text: str) -> SourceText:
+        """Fold `text`; a form feed (as pdftotext writes between pages) starts a new page."""
+        text = text.replace("\f", "\n" + _PAGE_BREAK)  # a page ends a line
         marked = fold_source(text)
         folded: list[str] = []
         starts = [0]

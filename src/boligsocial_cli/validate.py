@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator
@@ -12,7 +11,7 @@ from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
-from .errors import Problem
+from .errors import Problem, did_you_mean
 from .model import DatasetFile, EvidenceKind, RecordField, record_fields
 
 if TYPE_CHECKING:  # a YAML document is only ever passed in: validating imports no YAML
@@ -149,8 +148,7 @@ class _Checker:
         known = _fields_by_key(record_type)
         for key in value:
             if key not in known:
-                close = difflib.get_close_matches(str(key), list(known), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(str(key), known)
                 self.report(
                     value,
                     key,
@@ -228,8 +226,8 @@ def _passages(document: YamlDocument) -> Iterator[tuple[str, dict[str, Any]]]:
                         yield f"{path}.{key}[{index}]", passage
 
 
-def _check_unique_ids(checker: _Checker, section: str) -> set[str]:
-    """Report ids used twice in `section`; return the ids it defines."""
+def _check_unique_ids(checker: _Checker, section: str) -> None:
+    """Report ids used twice in `section`."""
     seen: dict[str, str] = {}
     for path, record in _records(checker.document, section):
         record_id = record.get("id")
@@ -240,13 +238,6 @@ def _check_unique_ids(checker: _Checker, section: str) -> set[str]:
             checker.report(record, "id", f"{path}.id", message)
         else:
             seen[record_id] = path
-    return set(seen)
-
-
-def _check_links(checker: _Checker, themes: set[str], references: set[str]) -> None:
-    """Every finding's theme and every citation must name a defined record."""
-    links = collect_links(checker.document, checker.file)
-    checker.problems.extend(check_links(links, themes, references))
 
 
 def _check_pages(checker: _Checker, pages: object) -> None:
@@ -274,26 +265,18 @@ def _check_evidence_kinds(checker: _Checker, explained: object) -> None:
             checker.report(explained, None, "evidence_kinds", f"no explanation of {kind.value!r}")
 
 
-def _check_within_file(checker: _Checker) -> dict[str, set[str]]:
-    """Unique ids, pages within the publication, each evidence kind explained once.
-
-    Returns the ids each section defines.
-    """
-    ids = {
-        section: _check_unique_ids(checker, section)
-        for section in ("themes", "findings", "challenges", "background", "references")
-    }
+def _check_within_file(checker: _Checker) -> None:
+    """Unique ids, pages within the publication, each evidence kind explained once."""
+    for section in ("themes", "findings", "challenges", "background", "references"):
+        _check_unique_ids(checker, section)
     root = checker.document.data
     meta = root.get("meta")
     _check_pages(checker, meta.get("pages") if isinstance(meta, dict) else None)
     _check_evidence_kinds(checker, root.get("evidence_kinds"))
-    return ids
 
 
 def _unknown(what: str, value: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, sorted(choices), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown {what} {value!r}{hint}"
+    return f"unknown {what} {value!r}{did_you_mean(value, choices)}"
 
 
 def check_quotes_against(
