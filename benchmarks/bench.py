@@ -23,6 +23,7 @@ This is a measurement, not a test: nothing here runs in CI.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -317,11 +318,18 @@ def _cpu() -> str:
 
 
 def machine() -> str:
-    """The machine, the Python and the library versions the figures come from."""
+    """The machine, the Python and the library versions the figures come from, and when."""
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("typer", "rich", "PyYAML"))
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],  # noqa: S607 - git on PATH
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    today = datetime.datetime.now(tz=datetime.UTC).date().isoformat()
     return (
         f"{_cpu()}, {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; {versions}"
+        f"Python {platform.python_version()}; {versions}; commit {commit or '?'}, {today}"
     )
 
 
