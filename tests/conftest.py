@@ -18,10 +18,12 @@ Invoke = Callable[..., Result]
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never see the developer's own dataset, language or colour settings."""
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never see the developer's own dataset, language, colour settings or cache."""
     for name in ("BOLIGSOCIAL_DATA", "BOLIGSOCIAL_LANG", "NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("BOLIGSOCIAL_NO_CACHE", raising=False)
+    monkeypatch.setenv("BOLIGSOCIAL_CACHE_DIR", str(tmp_path / "cache"))
 
 
 @pytest.fixture

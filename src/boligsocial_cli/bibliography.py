@@ -14,14 +14,12 @@ and CSL-JSON.
 from __future__ import annotations
 
 import io
-import json
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
 from typing import Any, Protocol, TypeAlias
@@ -232,6 +230,8 @@ def to_csl_json(reference: Reference, lang: Lang = Lang.EN) -> dict[str, Any]:
 
 def format_csl_json(references: Sequence[Reference], lang: Lang) -> str:
     """The references as a CSL-JSON array, UTF-8 text, in the order given."""
+    import json  # noqa: PLC0415 - imported by the commands that use it, not at start-up
+
     items = [to_csl_json(reference, lang) for reference in _unique(references)]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
@@ -249,6 +249,8 @@ MAX_STYLE_BYTES = 10 * 1024 * 1024
 
 def builtin_style_xml(style: CitationStyle) -> bytes:
     """The CSL file of a built-in style, read from the installed package."""
+    from importlib import resources  # noqa: PLC0415 - imported by `cite` only, not at start-up
+
     return (resources.files("boligsocial_cli") / "styles" / style.file_name).read_bytes()
 
 

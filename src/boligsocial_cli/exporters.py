@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
@@ -138,6 +135,8 @@ def _cell(value: Any) -> str:
 
 def export_json(rows: Sequence[Row]) -> str:
     """A JSON array, UTF-8 letters kept, keys in record order; no raw control characters."""
+    import json  # noqa: PLC0415 - only this format needs it
+
     return escape_json_controls(json.dumps(list(rows), ensure_ascii=False, indent=2)) + "\n"
 
 
@@ -150,6 +149,9 @@ def export_yaml(rows: Sequence[Row]) -> str:
 
 def export_csv(rows: Sequence[Row]) -> str:
     """CSV with a header row; lists joined with '; '."""
+    import csv  # noqa: PLC0415 - only this format needs it
+    import io  # noqa: PLC0415
+
     if not rows:
         return ""
     buffer = io.StringIO()

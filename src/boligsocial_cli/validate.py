@@ -8,13 +8,17 @@ import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, is_dataclass
 from enum import Enum
-from typing import Any, Literal, Union, get_args, get_origin
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
 from .errors import Problem, did_you_mean
-from .model import DatasetFile, EvidenceKind, record_fields
-from .safe_yaml import YamlDocument
+from .model import DatasetFile, EvidenceKind, RecordField, record_fields
+
+if TYPE_CHECKING:  # a YAML document is only ever passed in: validating imports no YAML
+    from .safe_yaml import YamlDocument
 
 
+@cache
 def _optional_inner(hint: Any) -> Any | None:
     """For `X | None` return X; otherwise None."""
     if get_origin(hint) in (Union, types.UnionType):
@@ -141,7 +145,7 @@ class _Checker:
                 f"expected {_expected(record_type)}, got {describe_value(value)}",
             )
             return
-        known = {item.key: item for item in record_fields(record_type)}
+        known = _fields_by_key(record_type)
         for key in value:
             if key not in known:
                 hint = did_you_mean(str(key), known)
@@ -184,6 +188,11 @@ class _Checker:
                     field_path,
                     f"must be at least {item.minimum}, not {field_value}",
                 )
+
+
+@cache
+def _fields_by_key(record_type: type) -> dict[str, RecordField]:
+    return {item.key: item for item in record_fields(record_type)}
 
 
 def _join(path: str, key: str) -> str:

@@ -1,0 +1,435 @@
+"""A cache of read and merged dataset files, so that a repeated lookup parses no YAML.
+
+Two kinds of entry live in the user cache directory:
+
+- a file's entry holds what `dataset.read_layer(path)` returns -- the file read and
+  checked on its own, ready to be laid over others -- so that `read_layer_cached` can
+  skip the parse whenever that file is unchanged (say, the bundled dataset beneath an
+  overlay that was just edited);
+- a lookup's entry holds the `Dataset` that `dataset.load_dataset(paths)` merged from
+  those files, so that `load_dataset_cached` repeats a lookup without merging again.
+
+Every entry holds its key and its records (as `snapshot` stores them), under a CRC-32
+of both that is checked before either is read. A file's key is what its entry must
+match:
+
+- the path as given and resolved, and the origin label its records carry;
+- the file's size, modification and change times (nanoseconds), inode and device;
+- a CRC-32 of its bytes, unless the file had been left alone for a while when it was
+  read. A rewrite that keeps the size within one tick of a coarse clock changes no time
+  stamp; but a change after the file was read moves its change time (ctime, which no
+  program can set back) past that moment, so a file that was already old then is known
+  by its stamps, and only a recently changed one is read and hashed again (as git does
+  with "racily clean" files; hashing costs a hundredth of parsing anyway);
+- the tool version and the size and time of each of its modules (an edited checkout
+  keeps its version number), the shape of every record type, the snapshot format and
+  the Python version (marshal's format).
+
+A lookup's entry matches only if every file it merged -- those given and the bundled
+dataset an overlay `extends` -- still has the key it had.
+
+Only what is valid is cached: a file with problems of its own (a `LayerError`) and
+files that do not fit together are read and reported afresh each time. Anything wrong
+with the cache -- a missing, stale, truncated or corrupt entry, a directory that cannot
+be created or written -- means reading the files as if there were no cache: never an
+error, never a stale answer. A file that changes while it is read is not cached.
+Entries are written to a temporary file beside them and renamed into place, so readers
+and concurrent writers only ever see whole entries (the last writer wins; both were
+right).
+
+The directory is `platformdirs.user_cache_dir("boligsocial")` (on Linux
+`~/.cache/boligsocial`), or BOLIGSOCIAL_CACHE_DIR; BOLIGSOCIAL_NO_CACHE=1 turns the cache
+off. Security: an entry is only as trustworthy as the directory it sits in. Entries are
+`marshal` data, which (unlike a pickle) cannot run code when read; the directory is
+created private (0700), and an entry that is not a regular file owned by the current
+user, or that others may write, is ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import posixpath
+import stat
+import sys
+import time
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from functools import cache
+from itertools import repeat
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import __version__
+from .dataset import gc_paused, load_dataset, origin_label, read_layer
+from .model import Dataset
+from .overlay import Layer
+
+CACHE_DIR_ENV = "BOLIGSOCIAL_CACHE_DIR"
+NO_CACHE_ENV = "BOLIGSOCIAL_NO_CACHE"
+APP_NAME = "boligsocial"
+
+SLOW_LOAD_BYTES = 1024 * 1024
+"""A file this large takes a noticeable moment to parse: worth a progress indicator."""
+PARALLEL_BYTES = 8 * 1024 * 1024
+"""Files to parse this large together are parsed side by side, if there are two or more."""
+
+_MAGIC = b"boligsocial-cache\n"
+_LENGTH_BYTES = 8
+_CRC_BYTES = 4
+_CHUNK_BYTES = 1024 * 1024
+_NAMING, _STAMPS, _CTIME = 1, slice(2, None), 4
+"""Where an identity holds the file's paths and origin label (which name its entries),
+its stamps (size, times, inode, device) and among them its change time."""
+_PATH = 0
+"""Where that naming holds the path as given."""
+_SETTLED_NS = 30 * 1_000_000_000
+"""A file unchanged for this long is trusted by its stamps: see `_key`."""
+_ABANDONED_SECONDS = 3600
+"""A temporary file this old was left by a process that was killed while writing it."""
+
+Identity = tuple[Any, ...]
+"""The tool, the file's paths and origin label, its size, times, inode and device."""
+Key = tuple[Identity, int, bool]
+"""A file's identity, a CRC-32 of its bytes, and whether the identity alone can be trusted."""
+ProgressFactory = Callable[[str, int], AbstractContextManager[object]]
+"""Given what is read ("egne.yaml", "10 files") and its size, a context to read it in
+(for instance a spinner)."""
+
+RecordT = TypeVar("RecordT")
+
+
+def cache_directory(env: Mapping[str, str] = os.environ) -> Path | None:
+    """Where entries live; None when BOLIGSOCIAL_NO_CACHE turns the cache off."""
+    if env.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
+        return None
+    explicit = env.get(CACHE_DIR_ENV, "").strip()
+    if explicit:
+        return Path(explicit)
+    return _user_cache_directory()
+
+
+def _user_cache_directory() -> Path:
+    """`platformdirs.user_cache_dir("boligsocial")`, without importing it on Linux.
+
+    Importing platformdirs takes 2 ms, a tenth of what a lookup may add to Python's
+    start-up. On Linux (not Android) its answer is the XDG rule -- $XDG_CACHE_HOME if it
+    is an absolute path, else ~/.cache with an absolute $HOME -- which is followed here;
+    in any other case platformdirs is asked. tests/test_cache.py checks they agree.
+    """
+    if sys.platform.startswith("linux") and not hasattr(sys, "getandroidapilevel"):
+        xdg, home = os.environ.get("XDG_CACHE_HOME", ""), os.environ.get("HOME", "")
+        if "ANDROID_DATA" not in os.environ and (posixpath.isabs(xdg) or posixpath.isabs(home)):
+            base = xdg if posixpath.isabs(xdg) else os.path.expanduser("~/.cache")  # noqa: PTH111
+            return Path(posixpath.join(base, APP_NAME))
+    from platformdirs import user_cache_dir  # noqa: PLC0415 - the general answer
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
+def load_dataset_cached(
+    paths: Sequence[Path],
+    *,
+    env: Mapping[str, str] = os.environ,
+    progress: ProgressFactory | None = None,
+) -> Dataset:
+    """`dataset.load_dataset(paths)`, from the cache when it holds these very files."""
+    directory = cache_directory(env)
+    identities = [_identity(path) for path in paths] if directory is not None else [None]
+    given = tuple(identity for identity in identities if identity is not None)
+    if directory is None or len(given) < len(identities):  # a pipe, say: no lookup entry
+        return load_dataset(paths, read=lambda path: _read_layer(path, directory, progress)[0])
+    entry = directory / _entry_name(("lookup", *(identity[_NAMING] for identity in given)))
+    cached = _read_entry(entry, Dataset, lambda stored: _still_valid(stored, given))
+    if cached is not None:
+        return cached
+    merged: list[Key | None] = []
+
+    def read(path: Path) -> Layer:
+        layer, key = _read_layer(path, directory, progress)
+        merged.append(key)
+        return layer
+
+    _read_side_by_side(paths, directory, progress)
+    with gc_paused():  # merging makes as many objects as reading: see gc_paused
+        dataset = load_dataset(paths, read=read)
+    if None not in merged:  # every file unchanged while it was read
+        _write_entry(directory, entry, ("lookup", given, tuple(merged)), dataset)
+    return dataset
+
+
+def read_layer_cached(
+    path: Path, *, env: Mapping[str, str] = os.environ, progress: ProgressFactory | None = None
+) -> Layer:
+    """`dataset.read_layer(path)`, from the cache when it holds this very file."""
+    return _read_layer(path, cache_directory(env), progress)[0]
+
+
+def _read_layer(
+    path: Path, directory: Path | None, progress: ProgressFactory | None
+) -> tuple[Layer, Key | None]:
+    """The file read, and its key; the key is None if the file is not one to cache."""
+    identity = _identity(path) if directory is not None else None
+    if directory is None or identity is None:
+        return _parse(path, progress), None
+    entry = directory / _entry_name(("file", identity[_NAMING]))
+    matched: list[Key] = []
+
+    def matches(stored: Any) -> bool:
+        if _matches(stored, identity, path):
+            matched.append(stored)
+        return bool(matched)
+
+    cached = _read_entry(entry, Layer, matches)
+    if cached is not None:
+        return cached, matched[0]
+    before = _key(path)
+    layer = _parse(path, progress)
+    after = _key(path)
+    if before is None or after is None or before[:2] != after[:2]:
+        return layer, None  # changed while it was read: this layer may not be this key's
+    _write_entry(directory, entry, before, layer)
+    return layer, before
+
+
+def _read_side_by_side(
+    paths: Sequence[Path], directory: Path, progress: ProgressFactory | None
+) -> None:
+    """Read the files that have no entry in worker processes, each writing its entry.
+
+    Parsing is most of a first load, and each file is read on its own; so with several
+    large files to read and several processors, they are read side by side, and the
+    entries they leave are then read here as on any later lookup. Whatever goes wrong
+    leaves a file without an entry, to be read here the usual way (a file's problems
+    are always reported from here, in order).
+    """
+    processors = os.cpu_count() or 1
+    todo: list[Path] = []
+    for path in paths:
+        identity = _identity(path)
+        if identity is not None and path not in todo:
+            opened = _open_entry(directory / _entry_name(("file", identity[_NAMING])))
+            if opened is None or opened[0][0] != identity:
+                todo.append(path)
+    size = sum(path.stat().st_size for path in todo)
+    if processors < 2 or len(todo) < 2 or size < PARALLEL_BYTES:  # noqa: PLR2004 - two
+        return
+    import multiprocessing  # noqa: PLC0415 - only for a large first load
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    workers = min(processors, len(todo))
+    with progress(f"{len(todo)} files", size) if progress is not None else nullcontext():
+        try:
+            context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                list(pool.map(_write_layer_entry, map(str, todo), repeat(str(directory))))
+        except Exception:  # noqa: S110 - workers that fail leave the files to be read here
+            pass
+
+
+def _write_layer_entry(path: str, directory: str) -> None:
+    """In a worker process: read one file and write its entry."""
+    with contextlib.suppress(Exception):  # its problems are reported by the process that asks
+        _read_layer(Path(path), Path(directory), None)
+
+
+def _parse(path: Path, progress: ProgressFactory | None) -> Layer:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_layer reports it
+    slow = progress is not None and size >= SLOW_LOAD_BYTES
+    with progress(path.name, size) if progress is not None and slow else nullcontext():
+        return read_layer(path)
+
+
+def _still_valid(stored: Any, given: tuple[Identity, ...]) -> bool:
+    """Whether a lookup's entry was merged from exactly these files, as they are now."""
+    kind, stored_given, merged = stored
+    if kind != "lookup" or stored_given != given:
+        return False
+    for key in merged:  # the given files, and the bundled dataset beneath an overlay
+        path = Path(key[0][_NAMING][_PATH])
+        identity = key[0] if key[0] in given else _identity(path)
+        if identity is None or not _matches(key, identity, path):
+            return False
+    return True
+
+
+def _identity(path: Path) -> Identity | None:
+    """What a file's entry must match before its bytes need be read; None if not cacheable."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe or a device: read it only once
+            return None
+        naming = (str(path), str(path.resolve()), origin_label(path))
+    except (OSError, RuntimeError):
+        return None
+    return (_tool(), naming, *_stamps(info))
+
+
+def _stamps(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def _key(path: Path) -> Key | None:
+    """The file's identity, a CRC-32 of its bytes, and whether its stamps can be trusted.
+
+    A file last changed well before this moment (_SETTLED_NS) is `settled`: any later
+    change would move its change time (ctime, which no program can set) past this moment,
+    so its identity alone tells it apart. A file changed just now may change again within
+    the same tick of a coarse clock, keeping every stamp: its bytes are compared too.
+    """
+    now = time.time_ns()
+    identity = _identity(path)
+    if identity is None:
+        return None
+    checksum = _checksum(path, identity)
+    if checksum is None:
+        return None
+    return (identity, checksum, identity[_CTIME] < now - _SETTLED_NS)
+
+
+def _checksum(path: Path, identity: Identity) -> int | None:
+    """A CRC-32 of the file's bytes, if the file opened is the one identified; else None."""
+    try:
+        with path.open("rb") as stream:
+            if _stamps(os.fstat(stream.fileno())) != identity[_STAMPS]:
+                return None
+            checksum = 0
+            while chunk := stream.read(_CHUNK_BYTES):  # a third of the time of one read()
+                checksum = zlib.crc32(chunk, checksum)
+    except OSError:
+        return None
+    return checksum
+
+
+def _matches(stored: Any, identity: Identity, path: Path) -> bool:
+    """Whether a stored key is the file's now: its identity, and its bytes unless settled."""
+    stored_identity, checksum, settled = stored
+    if stored_identity != identity:
+        return False
+    return bool(settled) or _checksum(path, identity) == checksum
+
+
+@cache
+def _tool() -> tuple[Any, ...]:
+    """The tool as it reads and builds records: version, modules, record shapes, formats."""
+    from .snapshot import FORMAT, schema  # noqa: PLC0415 - keeps the import graph one-way
+
+    package = Path(__file__).parent
+    try:
+        modules = tuple(
+            sorted(
+                (entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+                for entry in os.scandir(package)
+                if entry.name.endswith(".py")
+            )
+        )
+    except OSError:
+        modules = ()
+    return (
+        __version__,
+        modules,
+        schema(),
+        FORMAT,
+        sys.implementation.cache_tag,
+        marshal.version,
+    )
+
+
+def _entry_name(parts: tuple[Any, ...]) -> str:
+    """A file name for an entry: from the paths and origins it is for, not their contents."""
+    name = repr(parts).encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.{parts[0]}"
+
+
+def _read_entry(entry: Path, kind: type[RecordT], matches: Callable[[Any], bool]) -> RecordT | None:
+    """The `kind` in `entry` if the entry is ours, whole, and its key `matches`; else None."""
+    from .snapshot import load_records  # noqa: PLC0415
+
+    opened = _open_entry(entry)
+    if opened is None:
+        return None
+    key, records = opened
+    try:
+        if not matches(key):
+            return None
+        with gc_paused():
+            found = load_records(marshal.loads(records))  # noqa: S302 - see the module doc
+    except Exception:  # an entry that cannot be read is a miss, never an error
+        return None
+    return found if isinstance(found, kind) else None
+
+
+def _open_entry(entry: Path) -> tuple[Any, memoryview] | None:
+    """The key and the stored records of an entry that is ours and whole; else None."""
+    try:
+        with entry.open("rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not _private(info):
+                return None
+            data = stream.read()
+        header = len(_MAGIC) + _LENGTH_BYTES + _CRC_BYTES
+        if len(data) < header or data[: len(_MAGIC)] != _MAGIC:
+            return None
+        key_length = int.from_bytes(data[len(_MAGIC) : len(_MAGIC) + _LENGTH_BYTES], "big")
+        checksum = int.from_bytes(data[header - _CRC_BYTES : header], "big")
+        body = memoryview(data)[header:]
+        if zlib.crc32(body) != checksum:  # checked before marshal reads a byte of it
+            return None
+        return marshal.loads(body[:key_length]), body[key_length:]  # noqa: S302 - module doc
+    except Exception:  # an entry that cannot be read is a miss, never an error
+        return None
+
+
+def _private(info: os.stat_result) -> bool:
+    """A regular file of the current user that nobody else may write."""
+    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return stat.S_ISREG(info.st_mode) and owner_ok and not info.st_mode & 0o022
+
+
+def _write_entry(directory: Path, entry: Path, key: Any, record: object) -> None:
+    """Write the entry atomically; give up silently if the cache cannot be written."""
+    import tempfile  # noqa: PLC0415 - only when an entry is written
+
+    from .snapshot import SnapshotError, dump_records  # noqa: PLC0415
+
+    try:
+        with gc_paused():
+            payload = marshal.dumps(dump_records(record))
+            encoded_key = marshal.dumps(key)
+    except (SnapshotError, ValueError):
+        return
+    temporary: str | None = None
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _remove_abandoned(directory, entry.name)
+        descriptor, temporary = tempfile.mkstemp(
+            dir=directory, prefix=f".{entry.name}.", suffix=".tmp"
+        )
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(_MAGIC)
+            stream.write(len(encoded_key).to_bytes(_LENGTH_BYTES, "big"))
+            stream.write(zlib.crc32(payload, zlib.crc32(encoded_key)).to_bytes(_CRC_BYTES, "big"))
+            stream.write(encoded_key)
+            stream.write(payload)
+        Path(temporary).replace(entry)
+        temporary = None
+    except OSError:
+        pass  # an unwritable cache only means parsing again next time
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                Path(temporary).unlink()
+
+
+def _remove_abandoned(directory: Path, name: str) -> None:
+    """Remove this entry's temporary files that a killed process left behind."""
+    now = time.time()
+    for temporary in directory.glob(f".{name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - temporary.stat().st_mtime > _ABANDONED_SECONDS:
+                temporary.unlink()

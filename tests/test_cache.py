@@ -1,0 +1,580 @@
+"""The dataset cache: a hit is the file's own result, anything else means reading the file."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from boligsocial_cli import cache, dataset, snapshot
+from boligsocial_cli.cache import load_dataset_cached, read_layer_cached
+from boligsocial_cli.dataset import bundled_dataset_path, load_dataset, read_layer
+from boligsocial_cli.errors import DatasetError
+from boligsocial_cli.overlay import Layer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE = FIXTURES / "mini.yaml"
+
+
+@pytest.fixture
+def data_file(tmp_path: Path) -> Path:
+    """A private copy of the small valid dataset, free to edit."""
+    copy = tmp_path / "data.yaml"
+    shutil.copyfile(FIXTURE, copy)
+    return copy
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """An environment whose cache lives in the test's own directory."""
+    return {cache.CACHE_DIR_ENV: str(tmp_path / "cache")}
+
+
+def entries(env: dict[str, str]) -> list[Path]:
+    """The cache entries written so far."""
+    directory = Path(env[cache.CACHE_DIR_ENV])
+    return sorted(directory.glob("*.file")) if directory.exists() else []
+
+
+def file_entry(path: Path, directory: str) -> tuple[Path, cache.Key]:
+    """The entry a file's layer is kept in, and the key it must match."""
+    key = cache._key(path)
+    assert key is not None
+    return Path(directory) / cache._entry_name(("file", key[0][cache._NAMING])), key
+
+
+def read_file_entry(entry: Path, key: cache.Key) -> Layer | None:
+    """The layer in a file's entry, if the entry is whole and for `key`."""
+    return cache._read_entry(entry, Layer, lambda stored: stored == key)
+
+
+def fail_if_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make reading the file itself an error, so only a cache hit can succeed."""
+
+    def parse(path: Path) -> Layer:
+        raise AssertionError(f"{path} was parsed, not read from the cache")
+
+    monkeypatch.setattr(cache, "read_layer", parse)
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    """Replace text in a file, keeping its size and its modification time."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_second_load_is_served_from_the_cache(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first load writes one entry; the second returns an equal file without parsing."""
+    first = read_layer_cached(data_file, env=env)
+    assert len(entries(env)) == 1
+    fail_if_parsed(monkeypatch)
+    second = read_layer_cached(data_file, env=env)
+    assert second == first == read_layer(data_file)
+    findings = second.content.findings
+    assert [f.origin for f in findings] == [str(data_file)] * len(findings)
+
+
+def test_the_bundled_dataset_round_trips_through_the_cache(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every record of the real data, places, links and origins included, comes back unchanged."""
+    path = bundled_dataset_path()
+    expected = read_layer(path)
+    read_layer_cached(path, env=env)
+    fail_if_parsed(monkeypatch)
+    restored = read_layer_cached(path, env=env)
+    assert restored == expected
+    assert (restored.places, restored.sections, restored.links) == (
+        expected.places,
+        expected.sections,
+        expected.links,
+    )
+    assert restored.content.findings[0].origin == "bundled"
+    assert {theme.origin for theme in restored.content.themes} == {"bundled"}
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        ["mini.yaml", "overlay-adds.yaml"],
+        ["mini.yaml", "overlay-replaces.yaml"],
+        ["overlay-extends.yaml"],
+        ["mini.yaml", "overlay-collides.yaml"],
+    ],
+)
+def test_files_laid_over_one_another_merge_the_same_from_the_cache(
+    env: dict[str, str], files: list[str]
+) -> None:
+    """The merged dataset, or the merge's problems, are the same whether files are cached."""
+    paths = [FIXTURES / name for name in files]
+
+    def cached(path: Path) -> Layer:
+        return read_layer_cached(path, env=env)
+
+    def merged(read: Any) -> Any:
+        try:
+            return load_dataset(paths, read=read)
+        except DatasetError as error:
+            return [str(problem) for problem in error.problems]
+
+    expected = merged(read_layer)
+    assert merged(cached) == expected  # the first time, entries are written
+    assert merged(cached) == expected  # and then read
+    assert entries(env)
+
+
+def test_a_repeated_lookup_is_served_merged(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second lookup of the same files neither parses nor merges them."""
+    paths = [data_file, FIXTURES / "overlay-adds.yaml"]
+    expected = load_dataset(paths)
+    assert load_dataset_cached(paths, env=env) == expected
+    assert len(list(Path(env[cache.CACHE_DIR_ENV]).glob("*.lookup"))) == 1
+
+    def no_merge(*_: object, **__: object) -> None:
+        raise AssertionError("merged again")
+
+    monkeypatch.setattr(cache, "load_dataset", no_merge)
+    assert load_dataset_cached(paths, env=env) == expected
+
+
+def test_a_lookup_sees_any_of_its_files_change(data_file: Path, env: dict[str, str]) -> None:
+    """Editing the base or the overlay, or naming the files otherwise, is a new lookup."""
+    overlay = data_file.with_name("overlay.yaml")
+    shutil.copyfile(FIXTURES / "overlay-adds.yaml", overlay)
+    load_dataset_cached([data_file, overlay], env=env)
+    rewrite(data_file, "Om tryghed.", "Om trivsel.")
+    dataset = load_dataset_cached([data_file, overlay], env=env)
+    assert dataset == load_dataset([data_file, overlay])
+    assert dataset.themes[1].summary.da == "Om trivsel."
+    overlay.write_text(overlay.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert load_dataset_cached([data_file, overlay], env=env) == load_dataset([data_file, overlay])
+    assert load_dataset_cached([data_file], env=env) == load_dataset([data_file])
+
+
+def test_a_lookup_sees_the_bundled_dataset_beneath_an_overlay_change(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An overlay that `extends: bundled` is stale once the bundled file changes, unnamed."""
+    bundled = tmp_path / "bundled.yaml"
+    shutil.copyfile(bundled_dataset_path(), bundled)
+    monkeypatch.setattr(dataset, "bundled_dataset_path", lambda: bundled)
+    paths = [FIXTURES / "overlay-extends.yaml"]
+    first = load_dataset_cached(paths, env=env)
+    assert first == load_dataset(paths)
+    text = bundled.read_text(encoding="utf-8")
+    assert "name: {da: Kriminalitet, en: Crime}" in text
+    bundled.write_text(text.replace("en: Crime}", "en: Crimes}"), encoding="utf-8")
+    again = load_dataset_cached(paths, env=env)
+    assert again == load_dataset(paths) != first
+
+
+def test_files_that_do_not_fit_together_are_reported_each_time(env: dict[str, str]) -> None:
+    """A merge that fails is not cached: its problems come back on every lookup."""
+    paths = [FIXTURE, FIXTURES / "overlay-collides.yaml"]
+    for _ in range(2):
+        with pytest.raises(DatasetError) as raised:
+            load_dataset_cached(paths, env=env)
+        assert raised.value.problems
+    assert list(Path(env[cache.CACHE_DIR_ENV]).glob("*.lookup")) == []
+
+
+def test_large_files_are_read_side_by_side(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several files to parse are read by worker processes, which leave their entries."""
+    overlay = data_file.with_name("overlay.yaml")
+    shutil.copyfile(FIXTURES / "overlay-adds.yaml", overlay)
+    expected = load_dataset([data_file, overlay])
+    monkeypatch.setattr(cache, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    fail_if_parsed(monkeypatch)  # here; the workers parse
+    assert load_dataset_cached([data_file, overlay], env=env) == expected
+    assert len(entries(env)) == 2
+
+
+def test_a_file_a_worker_cannot_read_is_reported_here(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file with problems, read side by side, gives the same problems as read alone."""
+    overlay = data_file.with_name("overlay.yaml")
+    overlay.write_text("findings: [1]\n", encoding="utf-8")
+    with pytest.raises(DatasetError) as alone:
+        load_dataset([data_file, overlay])
+    monkeypatch.setattr(cache, "PARALLEL_BYTES", 0)
+    with pytest.raises(DatasetError) as side_by_side:
+        load_dataset_cached([data_file, overlay], env=env)
+    assert side_by_side.value.problems == alone.value.problems
+
+
+def test_a_changed_file_is_read_again(data_file: Path, env: dict[str, str]) -> None:
+    """An edit that changes the size is seen at once."""
+    read_layer_cached(data_file, env=env)
+    text = data_file.read_text(encoding="utf-8")
+    data_file.write_text(text.replace("Om tryghed.", "Om tryghed og trivsel."), encoding="utf-8")
+    layer = read_layer_cached(data_file, env=env)
+    assert layer.content.themes[1].summary.da == "Om tryghed og trivsel."
+
+
+def test_a_same_size_rewrite_with_the_old_mtime_is_read_again(
+    data_file: Path, env: dict[str, str]
+) -> None:
+    """Same size and modification time (os.utime), other bytes: never the stale entry."""
+    read_layer_cached(data_file, env=env)
+    rewrite(data_file, "Om tryghed.", "Om trivsel.")
+    assert read_layer_cached(data_file, env=env).content.themes[1].summary.da == "Om trivsel."
+
+
+def test_the_content_hash_alone_catches_a_rewrite(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even if every stamp stayed the same (one tick of a coarse clock), the bytes count."""
+    frozen = data_file.stat()
+    real_stat, real_fstat = os.stat, os.fstat
+
+    def same_stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        info = real_stat(path, *args, **kwargs)
+        return frozen if info.st_ino == frozen.st_ino else info
+
+    def same_fstat(descriptor: int) -> os.stat_result:
+        info = real_fstat(descriptor)
+        return frozen if info.st_ino == frozen.st_ino else info
+
+    monkeypatch.setattr(os, "stat", same_stat)
+    monkeypatch.setattr(os, "fstat", same_fstat)
+    load_dataset_cached([data_file], env=env)
+    rewrite(data_file, "Om tryghed.", "Om trivsel.")
+    assert data_file.stat() == frozen
+    assert read_layer_cached(data_file, env=env).content.themes[1].summary.da == "Om trivsel."
+    assert load_dataset_cached([data_file], env=env).themes[1].summary.da == "Om trivsel."
+
+
+def test_a_file_left_alone_is_known_by_its_stamps(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a file is older than a moment, lookups compare its stamps and skip its bytes."""
+    checksum = cache._checksum
+    read: list[Path] = []
+
+    def counted(path: Path, identity: cache.Identity) -> int | None:
+        read.append(path)
+        return checksum(path, identity)
+
+    monkeypatch.setattr(cache, "_checksum", counted)
+    load_dataset_cached([data_file], env=env)
+    read.clear()
+    load_dataset_cached([data_file], env=env)
+    assert read == [data_file]  # just written: its bytes are compared on every lookup
+    later = time.time_ns() + 2 * cache._SETTLED_NS
+    monkeypatch.setattr(time, "time_ns", lambda: later)
+    data_file.write_text(data_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    load_dataset_cached([data_file], env=env)  # read when it was already old
+    read.clear()
+    assert load_dataset_cached([data_file], env=env) == load_dataset([data_file])
+    assert read == []
+
+
+def test_the_same_file_under_another_name_gets_its_own_origin(
+    data_file: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """Records say where they came from, so a file reached by another path is another entry."""
+    read_layer_cached(data_file, env=env)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(data_file)
+    layer = read_layer_cached(link, env=env)
+    assert {finding.origin for finding in layer.content.findings} == {str(link)}
+    assert layer.file == str(link)
+    assert len(entries(env)) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda _: b"", id="empty"),
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda data: data[:-10] + bytes(10), id="payload-zeroed"),
+        pytest.param(lambda _: b"not a cache entry at all\n" * 40, id="garbage"),
+        pytest.param(lambda data: data[:30] + b"\xff" + data[31:], id="header-flipped"),
+    ],
+)
+def test_a_corrupt_entry_is_survived_and_replaced(
+    data_file: Path, env: dict[str, str], damage: Any
+) -> None:
+    """A damaged entry is a miss: the file is read again and a good entry replaces it."""
+    expected = read_layer_cached(data_file, env=env)
+    (entry,) = entries(env)
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert read_layer_cached(data_file, env=env) == expected
+    (rewritten,) = entries(env)
+    _, key = file_entry(data_file, env[cache.CACHE_DIR_ENV])
+    assert read_file_entry(rewritten, key) == expected
+
+
+def test_an_entry_for_another_key_is_not_trusted(
+    data_file: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """An entry copied over another file's entry is refused: the key inside must match."""
+    other = tmp_path / "other.yaml"
+    shutil.copyfile(FIXTURE, other)
+    text = other.read_text(encoding="utf-8")
+    other.write_text(text.replace("Om børn.", "Om unge."), encoding="utf-8")
+    read_layer_cached(data_file, env=env)
+    read_layer_cached(other, env=env)
+    first, second = entries(env)
+    shutil.copyfile(first, second)
+    assert read_layer_cached(other, env=env).content.themes[0].summary.da == "Om unge."
+    assert read_layer_cached(data_file, env=env).content.themes[0].summary.da == "Om børn."
+
+
+def test_an_entry_others_may_write_is_ignored(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group- or world-writable entry is not read (someone else could have made it)."""
+    read_layer_cached(data_file, env=env)
+    (entry,) = entries(env)
+    entry.chmod(0o666)
+    fail_if_parsed(monkeypatch)
+    with pytest.raises(AssertionError, match="was parsed"):
+        read_layer_cached(data_file, env=env)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")
+def test_an_entry_of_another_user_is_ignored(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry owned by another user is not read."""
+    read_layer_cached(data_file, env=env)
+    (entry,) = entries(env)
+    os.chown(entry, 4242, 4242)
+    fail_if_parsed(monkeypatch)
+    with pytest.raises(AssertionError, match="was parsed"):
+        read_layer_cached(data_file, env=env)
+
+
+def test_the_cache_directory_is_private(data_file: Path, env: dict[str, str]) -> None:
+    """The directory is created readable by its owner only, and so is each entry."""
+    read_layer_cached(data_file, env=env)
+    (entry,) = entries(env)
+    assert Path(env[cache.CACHE_DIR_ENV]).stat().st_mode & 0o777 == 0o700
+    assert entry.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_unusable_cache_directory_is_survived(data_file: Path, tmp_path: Path) -> None:
+    """A cache "directory" that is a file, or lies under one, never turns into an error."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    for directory in (blocker, blocker / "cache"):
+        env = {cache.CACHE_DIR_ENV: str(directory)}
+        assert read_layer_cached(data_file, env=env) == read_layer(data_file)
+        assert read_layer_cached(data_file, env=env) == read_layer(data_file)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes anyway")
+def test_a_read_only_cache_directory_is_survived(data_file: Path, env: dict[str, str]) -> None:
+    """A directory the user may not write only means parsing each time."""
+    directory = Path(env[cache.CACHE_DIR_ENV])
+    directory.mkdir(mode=0o500)
+    try:
+        assert read_layer_cached(data_file, env=env) == read_layer(data_file)
+        assert entries(env) == []
+    finally:
+        directory.chmod(0o700)
+
+
+def test_an_invalid_file_is_not_cached(data_file: Path, env: dict[str, str]) -> None:
+    """Problems are reported afresh each time, and nothing is cached until the file is valid."""
+    text = data_file.read_text(encoding="utf-8")
+    data_file.write_text(text.replace("evidence: effekt", "evidence: effect"), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(DatasetError, match="'effect' is not one of"):
+            read_layer_cached(data_file, env=env)
+    assert entries(env) == []
+    data_file.write_text(text, encoding="utf-8")
+    assert read_layer_cached(data_file, env=env) == read_layer(data_file)
+    assert len(entries(env)) == 1
+
+
+def test_a_missing_file_is_reported_as_without_a_cache(env: dict[str, str], tmp_path: Path) -> None:
+    """A file that cannot be read gives the loader's own error."""
+    with pytest.raises(DatasetError, match="no such file"):
+        read_layer_cached(tmp_path / "missing.yaml", env=env)
+
+
+@pytest.mark.parametrize("value", ["1", "yes"])
+def test_the_cache_can_be_turned_off(data_file: Path, env: dict[str, str], value: str) -> None:
+    """BOLIGSOCIAL_NO_CACHE set (to anything but 0) reads the file and writes no entry."""
+    env[cache.NO_CACHE_ENV] = value
+    assert read_layer_cached(data_file, env=env) == read_layer(data_file)
+    assert entries(env) == []
+    assert cache.cache_directory(env) is None
+    assert cache.cache_directory({**env, cache.NO_CACHE_ENV: "0"}) is not None
+
+
+@pytest.mark.parametrize(
+    ("xdg", "home"),
+    [
+        ("/srv/caches", "/home/anna"),
+        (None, "/home/anna"),
+        ("", "/home/anna/"),
+        ("relative/caches", "/home/anna"),
+        (None, "/"),
+        (None, "relative-home"),
+        (None, None),
+    ],
+)
+def test_the_default_directory_is_platformdirs_user_cache_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str | None
+) -> None:
+    """Without BOLIGSOCIAL_CACHE_DIR, entries go where platformdirs says caches go."""
+    from platformdirs import user_cache_dir  # noqa: PLC0415 - the expectation, not the code
+
+    for name, value in (("XDG_CACHE_HOME", xdg), ("HOME", home)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert cache.cache_directory({}) == Path(user_cache_dir("boligsocial", appauthor=False))
+    assert cache.cache_directory({cache.CACHE_DIR_ENV: str(tmp_path)}) == tmp_path
+
+
+def _load_in_another_process(arguments: tuple[str, str, Any]) -> tuple[str, ...]:
+    path, directory, barrier = arguments
+    barrier.wait()
+    layer = read_layer_cached(Path(path), env={cache.CACHE_DIR_ENV: directory})
+    return tuple(f"{finding.id}:{finding.summary.da}" for finding in layer.content.findings)
+
+
+def _write_repeatedly(arguments: tuple[str, str, Any, int]) -> None:
+    path, directory, barrier, times = arguments
+    layer = read_layer(Path(path))
+    entry, key = file_entry(Path(path), directory)
+    barrier.wait()
+    for _ in range(times):
+        cache._write_entry(Path(directory), entry, key, layer)
+
+
+def test_processes_loading_at_once_all_get_the_right_answer(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four processes miss and write together: each is right, and the entry left is whole."""
+    expected = tuple(f"{f.id}:{f.summary.da}" for f in read_layer(data_file).content.findings)
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(4) as pool:
+        barrier = manager.Barrier(4)
+        directory = env[cache.CACHE_DIR_ENV]
+        answers = pool.map(_load_in_another_process, [(str(data_file), directory, barrier)] * 4)
+    assert answers == [expected] * 4
+    assert len(entries(env)) == 1
+    assert list(Path(directory).glob("*.tmp")) == []
+    fail_if_parsed(monkeypatch)
+    assert read_layer_cached(data_file, env=env) == read_layer(data_file)
+
+
+def test_readers_never_see_half_an_entry(data_file: Path, env: dict[str, str]) -> None:
+    """While three processes rewrite the entry over and over, every read is a hit or a miss."""
+    expected = read_layer(data_file)
+    directory = env[cache.CACHE_DIR_ENV]
+    entry, key = file_entry(data_file, directory)
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(3) as pool:
+        barrier = manager.Barrier(4)
+        writing = pool.map_async(_write_repeatedly, [(str(data_file), directory, barrier, 60)] * 3)
+        barrier.wait()
+        seen = [read_file_entry(entry, key) for _ in range(200)]
+        writing.get(timeout=120)
+    assert all(found is None or found == expected for found in seen)
+    assert read_file_entry(entry, key) == expected
+
+
+def test_a_file_changed_while_it_is_read_is_not_cached(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry is written only if the file after reading is the file hashed before it."""
+
+    def read_then_edit(path: Path) -> Layer:
+        layer = read_layer(path)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Om tryghed.", "Om trivsel."), encoding="utf-8")
+        return layer
+
+    monkeypatch.setattr(cache, "read_layer", read_then_edit)
+    read_layer_cached(data_file, env=env)
+    assert entries(env) == []
+    monkeypatch.setattr(cache, "read_layer", read_layer)
+    assert read_layer_cached(data_file, env=env).content.themes[1].summary.da == "Om trivsel."
+
+
+def test_progress_is_shown_only_while_a_large_file_is_parsed(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress context wraps a slow first load, never a small file or a cache hit."""
+    shown: list[tuple[str, int]] = []
+
+    @contextmanager
+    def progress(what: str, size: int) -> Iterator[None]:
+        shown.append((what, size))
+        yield
+
+    read_layer_cached(data_file, env=env, progress=progress)
+    assert shown == []
+    data_file.write_text(data_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "SLOW_LOAD_BYTES", 100)
+    read_layer_cached(data_file, env=env, progress=progress)
+    assert shown == [(data_file.name, data_file.stat().st_size)]
+    read_layer_cached(data_file, env=env, progress=progress)
+    assert len(shown) == 1
+
+
+def test_a_cache_hit_imports_no_yaml(data_file: Path, env: dict[str, str]) -> None:
+    """Served from the cache, a lookup imports neither PyYAML nor the YAML reader."""
+    read_layer_cached(data_file, env=env)
+    code = (
+        "import sys\n"
+        f"sys.argv = ['boligsocial', '--data', {str(data_file)!r}, 'findings', '-f', 'json']\n"
+        "from boligsocial_cli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml'"
+        " or m.endswith('.safe_yaml')), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stderr.splitlines()[-1] == "[]"
+    assert '"id": "boern-effekt"' in result.stdout
+
+
+def test_a_snapshot_names_only_model_types() -> None:
+    """Stored data names only record types of the package, each in its own shape."""
+    layer = read_layer(FIXTURE)
+    version, tables = snapshot.dump_records(layer)
+    assert snapshot.load_records((version, tables)) == layer
+    renamed = (("os:system", *tables[0][1:]), *tables[1:])
+    with pytest.raises(snapshot.SnapshotError):
+        snapshot.load_records((version, renamed))
+    short = ((tables[0][0], tables[0][1], tables[0][2][:-1]), *tables[1:])
+    with pytest.raises(snapshot.SnapshotError):
+        snapshot.load_records((version, short))
+    with pytest.raises(snapshot.SnapshotError):
+        snapshot.load_records((version + 1, tables))
