@@ -252,6 +252,17 @@ def test_shell_completion_offers_theme_names_and_finding_ids() -> None:
         },
     )
     assert ids.stdout.split() == ["maends-ledighed"]
+    works = runner.invoke(
+        app,
+        [],
+        prog_name="boligsocial",
+        env={
+            "_BOLIGSOCIAL_COMPLETE": "complete_bash",
+            "COMP_WORDS": "boligsocial cite christensen-2018",
+            "COMP_CWORD": "2",
+        },
+    )
+    assert works.stdout.split() == ["christensen-2018a", "christensen-2018b", "christensen-2018c"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -196,3 +196,27 @@ def test_own_themes_are_marked_in_themes_and_overview(tmp_path: Path) -> None:
         assert "[egne data]" in line
         bundled = next(line for line in result.stdout.splitlines() if "Kriminalitet" in line)
         assert "egne data" not in bundled
+
+
+def test_completion_reads_the_data_the_command_line_names(tmp_path: Path) -> None:
+    """`--data egne.yaml findings --theme lo<TAB>` completes the theme from egne.yaml."""
+    own = tmp_path / "egne.yaml"
+    own.write_text(
+        "extends: bundled\n"
+        "themes:\n"
+        "  - id: lokale\n"
+        "    name: {da: Lokale erfaringer, en: Local experience}\n"
+        "    summary: {da: Vores egne fund., en: Our own findings.}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app,
+        [],
+        prog_name="boligsocial",
+        env={
+            "_BOLIGSOCIAL_COMPLETE": "complete_bash",
+            "COMP_WORDS": f"boligsocial --data {own} findings --theme lo",
+            "COMP_CWORD": "5",
+        },
+    )
+    assert result.stdout.split() == ["lokale"]

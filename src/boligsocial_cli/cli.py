@@ -8,7 +8,7 @@ import gc
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -161,7 +161,12 @@ def _global_options(
         ),
     ] = None,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show a traceback with errors (for bug reports).")
+        bool,
+        typer.Option(
+            "--debug",
+            help="Show a traceback with errors, for bug reports. Example: boligsocial --debug "
+            "validate egne.yaml",
+        ),
     ] = False,
     version: Annotated[  # noqa: ARG001 - handled by its eager callback
         bool,
@@ -252,20 +257,28 @@ def themes(
     _emit(rows, output, lambda width: themes_view(rows, lang, width))
 
 
-def _complete_theme(incomplete: str) -> list[str]:
+def _completions(
+    ctx: typer.Context, incomplete: str, ids_of: Callable[[Dataset], Iterable[str]]
+) -> list[str]:
+    """Ids from the dataset the command line names (its --data too) that start as typed."""
+    paths = ctx.find_root().params.get("data") or ()
     try:
-        dataset = load_dataset_cached(dataset_paths())
+        dataset = load_dataset_cached(dataset_paths(tuple(paths)))
     except BoligsocialError:
         return []
-    return [theme.id for theme in dataset.themes if fold(theme.id).startswith(fold(incomplete))]
+    return [id_ for id_ in ids_of(dataset) if fold(id_).startswith(fold(incomplete))]
 
 
-def _complete_finding(incomplete: str) -> list[str]:
-    try:
-        dataset = load_dataset_cached(dataset_paths())
-    except BoligsocialError:
-        return []
-    return [f.id for f in dataset.findings if fold(f.id).startswith(fold(incomplete))]
+def _complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _completions(ctx, incomplete, lambda dataset: (t.id for t in dataset.themes))
+
+
+def _complete_finding(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _completions(ctx, incomplete, lambda dataset: (f.id for f in dataset.findings))
+
+
+def _complete_reference(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _completions(ctx, incomplete, lambda dataset: (r.id for r in dataset.references))
 
 
 @app.command()
@@ -276,6 +289,7 @@ def findings(
         typer.Option(
             "--theme",
             "-t",
+            metavar="THEME",
             help="Only this theme: id, Danish or English name, or a unique prefix; repeatable. "
             "Example: --theme krim",
             autocompletion=_complete_theme,
@@ -287,6 +301,7 @@ def findings(
         typer.Option(
             "--evidence",
             "-e",
+            metavar="<effekt|forandring|vurdering|forskning>",
             help="Only this evidence kind; repeatable. Example: --evidence forandring",
             case_sensitive=False,
             show_default=False,
@@ -304,6 +319,7 @@ def findings(
         typer.Option(
             "--search",
             "-s",
+            metavar="TEXT",
             help="Words to look for in summaries, quotes, names and citations (any case, æøå as "
             "ae/oe/aa). Example: --search fritidsjob",
             show_default=False,
@@ -313,6 +329,7 @@ def findings(
         list[str] | None,
         typer.Option(
             "--cites",
+            metavar="REF",
             help="Only findings citing this work (id or 'Christensen 2018b'); repeatable. "
             "Example: --cites 'SBi 2018:09'",
             show_default=False,
@@ -322,6 +339,7 @@ def findings(
         str | None,
         typer.Option(
             "--target-group",
+            metavar="TEXT",
             help="Target group contains this text. Example: --target-group unge",
             show_default=False,
         ),
@@ -330,6 +348,7 @@ def findings(
         str | None,
         typer.Option(
             "--outcome",
+            metavar="TEXT",
             help="Outcome contains this text. Example: --outcome fritidsjob",
             show_default=False,
         ),
@@ -338,6 +357,7 @@ def findings(
         str | None,
         typer.Option(
             "--activity",
+            metavar="TEXT",
             help="Activity contains this text. Example: --activity lommepenge",
             show_default=False,
         ),
@@ -504,7 +524,8 @@ def cite(
     keys: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[KEY]...",
+            metavar="KEY",
+            autocompletion=_complete_reference,
             help="Works to cite: reference ids or the forms people type. "
             "Example: 'Christensen 2018b' 'SBi 2018:09'",
             show_default=False,
@@ -514,6 +535,7 @@ def cite(
         list[str] | None,
         typer.Option(
             "--finding",
+            metavar="ID",
             help="The works a finding cites; repeatable. Example: --finding maends-ledighed",
             autocompletion=_complete_finding,
             show_default=False,
@@ -524,6 +546,7 @@ def cite(
         typer.Option(
             "--theme",
             "-t",
+            metavar="THEME",
             help="The works behind a theme; repeatable. Example: --theme tryghed",
             autocompletion=_complete_theme,
             show_default=False,
@@ -542,6 +565,7 @@ def cite(
         str,
         typer.Option(
             "--style",
+            metavar="STYLE",
             help="Citation style: apa, harvard, chicago, kort (the booklet's in-text form), or "
             "the path of any CSL file. Example: --style harvard",
         ),
@@ -596,6 +620,7 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="PATH",
             help="Dataset files to check, each on its own and then together, in the order "
             "--data would read them (those of --data or BOLIGSOCIAL_DATA, else the bundled "
             "one, if none). Example: egne.yaml",
@@ -606,6 +631,7 @@ def validate(
         Path | None,
         typer.Option(
             "--against",
+            metavar="FILE",
             help="Also check that every quote occurs in this source text (PDF-extracted text; "
             "hyphenation and line breaks folded). Example: --against booklet.txt",
             show_default=False,
