@@ -8,7 +8,7 @@ import gc
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,13 +23,15 @@ from .cache import load_dataset_cached
 from .dataset import dataset_paths, validate_files
 from .errors import BoligsocialError, DatasetError, ExitCode, UsageError
 from .exporters import (
-    EXPORTERS,
+    CHALLENGE_COLUMNS,
+    EVIDENCE_MAP_COLUMNS,
+    FINDING_COLUMNS,
+    GLOSSARY_COLUMNS,
+    LISTING_EXPORTERS,
+    THEME_COLUMNS,
     OutputFormat,
     Row,
     challenge_row,
-    escape_control,
-    escape_control_keeping_lines,
-    escape_json_controls,
     evidence_map_rows,
     finding_row,
     glossary_row,
@@ -48,6 +50,7 @@ from .query import (
     resolve_theme,
     select_references,
 )
+from .safe_text import escape_control, escape_control_keeping_lines, escape_json_controls
 
 if TYPE_CHECKING:
     from typer._click import Command as ClickCommand
@@ -224,13 +227,18 @@ def _stdout() -> Console:
     return _Console()
 
 
-def _emit(rows: list[Row], output: OutputFormat, view: Callable[[int], RenderableType]) -> None:
+def _emit(
+    rows: list[Row],
+    fields: Sequence[str],
+    output: OutputFormat,
+    view: Callable[[int], RenderableType],
+) -> None:
     """Write a listing: the Rich view built for the terminal's width, or an exporter's text."""
     if output is OutputFormat.TABLE:
         console = _stdout()
         console.print(view(console.width))
     else:
-        _write_data(EXPORTERS[output](rows))
+        _write_data(LISTING_EXPORTERS[output](rows, fields))
 
 
 def _write_data(text: str) -> None:
@@ -254,7 +262,7 @@ def themes(
     """
     dataset = _dataset(ctx)
     rows = [theme_row(theme, dataset, lang) for theme in dataset.themes]
-    _emit(rows, output, lambda width: themes_view(rows, lang, width))
+    _emit(rows, THEME_COLUMNS, output, lambda width: themes_view(rows, lang, width))
 
 
 def _completions(
@@ -391,6 +399,7 @@ def findings(
     rows = [finding_row(finding, lang) for finding in found]
     _emit(
         rows,
+        FINDING_COLUMNS,
         output,
         lambda width: findings_view(found, dataset, lang, long=long, width=width),
     )
@@ -460,7 +469,12 @@ def overview(
     """
     dataset = _dataset(ctx)
     rows = evidence_map_rows(dataset, lang)
-    _emit(rows, output, lambda width: evidence_map_view(rows, dataset, lang, width))
+    _emit(
+        rows,
+        EVIDENCE_MAP_COLUMNS,
+        output,
+        lambda width: evidence_map_view(rows, dataset, lang, width),
+    )
 
 
 @app.command()
@@ -473,8 +487,8 @@ def challenges(
     """
     dataset = _dataset(ctx)
     rows = [challenge_row(challenge, lang) for challenge in dataset.challenges]
-    columns = (("id", "id"), ("text", "challenge"))
-    _emit(rows, output, lambda width: simple_view(rows, columns, lang, width))
+    shown = (("id", "id"), ("text", "challenge"))
+    _emit(rows, CHALLENGE_COLUMNS, output, lambda width: simple_view(rows, shown, lang, width))
 
 
 @app.command()
@@ -499,12 +513,12 @@ def glossary(
         terms = ", ".join(entry.term for entry in dataset.glossary)
         raise UsageError(f"No glossary term matches {term!r}. Terms: {terms}.")
     rows = [glossary_row(entry, lang) for entry in entries]
-    columns = (
+    shown = (
         (("term", "term"), ("definition", "definition"))
         if lang is Lang.DA
         else (("term_en", "term"), ("term", "danish"), ("definition", "definition"))
     )
-    _emit(rows, output, lambda width: simple_view(rows, columns, lang, width))
+    _emit(rows, GLOSSARY_COLUMNS, output, lambda width: simple_view(rows, shown, lang, width))
 
 
 @app.command()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
@@ -17,8 +16,31 @@ from .model import (
     Localized,
     Theme,
 )
+from .safe_text import escape_control, escape_json_controls
 
 Row = dict[str, Any]
+
+FINDING_COLUMNS = (
+    "id",
+    "theme",
+    "evidence",
+    "summary",
+    "quote",
+    "page",
+    "citations",
+    "target_group",
+    "outcome",
+    "activity",
+    "magnitude",
+    "qualifiers",
+    "classification_note",
+    "origin",
+)
+THEME_COLUMNS = ("id", "name", "findings", "effects", "summary", "origin")
+EVIDENCE_MAP_COLUMNS = ("id", "name", *(kind.value for kind in EvidenceKind), "total", "origin")
+CHALLENGE_COLUMNS = ("id", "text", "quote", "page")
+GLOSSARY_COLUMNS = ("term", "term_en", "definition")
+"""The fields of each listing's records, in order: CSV and Markdown headers even when empty."""
 
 
 class OutputFormat(StrEnum):
@@ -29,30 +51,6 @@ class OutputFormat(StrEnum):
     YAML = "yaml"
     MARKDOWN = "markdown"
     CSV = "csv"
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_JSON_UNESCAPED = re.compile(r"[\x7f-\x9f]")
-_LINE_BREAK = re.compile(r"(\r\n|\n)")
-
-
-def escape_control(text: str) -> str:
-    """Show terminal control characters literally (ESC as \\x1b) so data cannot drive a terminal."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
-
-
-def escape_control_keeping_lines(text: str) -> str:
-    """`escape_control` for a whole document: its line breaks, LF or CRLF (RIS), stay."""
-    parts = _LINE_BREAK.split(text)
-    return "".join(part if index % 2 else escape_control(part) for index, part in enumerate(parts))
-
-
-def escape_json_controls(text: str) -> str:
-    """JSON text with DEL and C1 characters (which json.dumps leaves raw) as \\u escapes.
-
-    They can only occur inside strings, so this is lossless: the JSON parses to the same data.
-    """
-    return _JSON_UNESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _text(value: Localized | None, lang: Lang) -> str | None:
@@ -133,39 +131,34 @@ def _cell(value: Any) -> str:
     return escape_control(str(value))
 
 
-def export_json(rows: Sequence[Row]) -> str:
+def export_json(rows: Sequence[Row], columns: Sequence[str]) -> str:  # noqa: ARG001 - a registry signature
     """A JSON array, UTF-8 letters kept, keys in record order; no raw control characters."""
     import json  # noqa: PLC0415 - only this format needs it
 
     return escape_json_controls(json.dumps(list(rows), ensure_ascii=False, indent=2)) + "\n"
 
 
-def export_yaml(rows: Sequence[Row]) -> str:
+def export_yaml(rows: Sequence[Row], columns: Sequence[str]) -> str:  # noqa: ARG001 - a registry signature
     """A YAML list, UTF-8 letters kept, keys in record order."""
     import yaml  # noqa: PLC0415 - only this format needs it
 
     return yaml.safe_dump(list(rows), allow_unicode=True, sort_keys=False, width=1000)
 
 
-def export_csv(rows: Sequence[Row]) -> str:
-    """CSV with a header row; lists joined with '; '."""
+def export_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """CSV with a header row (also when there are no rows); lists joined with '; '."""
     import csv  # noqa: PLC0415 - only this format needs it
     import io  # noqa: PLC0415
 
-    if not rows:
-        return ""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 
-def export_markdown(rows: Sequence[Row]) -> str:
-    """A GitHub-flavoured Markdown table; pipes and line breaks in cells escaped."""
-    if not rows:
-        return ""
-    columns = list(rows[0])
+def export_markdown(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """A GitHub-flavoured Markdown table (a header also when there are no rows); cells escaped."""
 
     def cell(value: Any) -> str:
         return _cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
@@ -178,9 +171,10 @@ def export_markdown(rows: Sequence[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
-Exporter = Callable[[Sequence[Row]], str]
+ListingExporter = Callable[[Sequence[Row], Sequence[str]], str]
+"""Writes a listing's rows, whose fields are `columns`, as text."""
 
-EXPORTERS: Mapping[OutputFormat, Exporter] = {
+LISTING_EXPORTERS: Mapping[OutputFormat, ListingExporter] = {
     OutputFormat.JSON: export_json,
     OutputFormat.YAML: export_yaml,
     OutputFormat.CSV: export_csv,

@@ -11,8 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from .dataset import BUNDLED_LABEL
-from .exporters import Row, escape_control
+from .exporters import Row
 from .model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
+from .safe_text import escape_control
 
 EVIDENCE_STYLES = {
     EvidenceKind.EFFEKT: "bold white on green",

@@ -1,0 +1,63 @@
+"""Listing rows and their exporters: stable fields, headers even when empty, every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from boligsocial_cli.dataset import bundled_dataset_path, load_dataset
+from boligsocial_cli.exporters import (
+    CHALLENGE_COLUMNS,
+    EVIDENCE_MAP_COLUMNS,
+    FINDING_COLUMNS,
+    GLOSSARY_COLUMNS,
+    LISTING_EXPORTERS,
+    THEME_COLUMNS,
+    OutputFormat,
+    challenge_row,
+    evidence_map_rows,
+    finding_row,
+    glossary_row,
+    theme_row,
+)
+from boligsocial_cli.model import Lang
+
+DATASET = load_dataset(bundled_dataset_path())
+
+
+def test_every_row_has_exactly_its_listings_fields_in_order() -> None:
+    """Each row builder gives the fields its column constant names, in that order."""
+    assert tuple(finding_row(DATASET.findings[0], Lang.DA)) == FINDING_COLUMNS
+    assert tuple(theme_row(DATASET.themes[0], DATASET, Lang.DA)) == THEME_COLUMNS
+    assert tuple(evidence_map_rows(DATASET, Lang.DA)[0]) == EVIDENCE_MAP_COLUMNS
+    assert tuple(challenge_row(DATASET.challenges[0], Lang.DA)) == CHALLENGE_COLUMNS
+    assert tuple(glossary_row(DATASET.glossary[0], Lang.DA)) == GLOSSARY_COLUMNS
+
+
+def test_every_format_but_table_has_an_exporter() -> None:
+    """The registry covers every data format; `table` is Rich's."""
+    assert set(LISTING_EXPORTERS) == set(OutputFormat) - {OutputFormat.TABLE}
+
+
+def test_empty_csv_and_markdown_keep_their_header() -> None:
+    """A script reading an empty answer still finds the field names."""
+    empty_csv = LISTING_EXPORTERS[OutputFormat.CSV]([], THEME_COLUMNS)
+    assert list(csv.reader(io.StringIO(empty_csv))) == [list(THEME_COLUMNS)]
+    empty_markdown = LISTING_EXPORTERS[OutputFormat.MARKDOWN]([], ("id", "name"))
+    assert empty_markdown == "| id | name |\n| --- | --- |\n"
+    assert LISTING_EXPORTERS[OutputFormat.JSON]([], THEME_COLUMNS) == "[]\n"
+
+
+@pytest.mark.parametrize("output", [OutputFormat.CSV, OutputFormat.MARKDOWN])
+def test_cells_cannot_break_the_table(output: OutputFormat) -> None:
+    """A pipe, a line break or a comma inside a value stays inside its cell."""
+    rows = [{"id": "a|b", "name": "line\nbreak, with comma"}]
+    text = LISTING_EXPORTERS[output](rows, ("id", "name"))
+    if output is OutputFormat.CSV:
+        assert list(csv.DictReader(io.StringIO(text))) == [
+            {"id": "a|b", "name": "line\nbreak, with comma"}
+        ]
+    else:
+        assert text.splitlines()[2] == "| a\\|b | line break, with comma |"
