@@ -158,7 +158,8 @@ def test_a_file_with_problems_of_its_own_still_has_its_links_checked(tmp_path: P
         ),
         encoding="utf-8",
     )
-    problems, _ = validate_files([broken])
-    messages = [problem.message for problem in problems]
+    with pytest.raises(DatasetError) as raised:
+        validate_files([broken])
+    messages = [problem.message for problem in raised.value.problems]
     assert any("'anekdote' is not one of" in message for message in messages)
     assert any("unknown theme 'trygged'" in message for message in messages)

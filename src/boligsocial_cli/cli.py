@@ -21,7 +21,7 @@ from . import __version__, coercion
 from .bibliography import BibliographyFormat
 from .cache import load_dataset_cached
 from .dataset import dataset_paths, validate_files
-from .errors import BoligsocialError, DatasetError, ExitCode, UsageError
+from .errors import BoligsocialError, ExitCode, UsageError
 from .exporters import (
     CHALLENGE_COLUMNS,
     EVIDENCE_MAP_COLUMNS,
@@ -64,6 +64,7 @@ from .render import (
     findings_view,
     simple_view,
     themes_view,
+    validation_summary,
 )
 
 
@@ -656,10 +657,8 @@ def validate(
 
     Example: boligsocial validate data/findings.yaml --against booklet.txt
     """
-    problems, summary = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
-    if problems:
-        raise DatasetError(problems)
-    _messages().print(escape_control(summary), markup=False)
+    report = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
+    _messages().print(escape_control(validation_summary(report)), markup=False)
 
 
 @app.command()

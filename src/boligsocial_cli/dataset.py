@@ -12,7 +12,7 @@ import types
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import is_dataclass
+from dataclasses import dataclass, is_dataclass
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -31,6 +31,7 @@ from .validate import (
 
 if TYPE_CHECKING:
     from .safe_yaml import YamlDocument
+    from .source_text import SourceText
 
 # The YAML reader is imported where a file is parsed, so that a lookup served from the
 # cache (see cache.py) imports neither it nor PyYAML.
@@ -210,65 +211,77 @@ def load_dataset(paths: Path | Sequence[Path], read: LayerReader = read_layer) -
     return merge(read_layers((paths,) if isinstance(paths, Path) else paths, read))
 
 
-def validate_files(paths: Sequence[Path], against: Path | None = None) -> tuple[list[Problem], str]:
-    """Every problem in `paths` (and, with `against`, quotes missing from that source text).
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    """What a clean `validate` checked: the files, their findings, and the source text."""
 
-    Returns the problems and a one-line summary of what was checked.
-    """
-    from .safe_yaml import MAX_FILE_BYTES, read_yaml_file  # noqa: PLC0415 - see above
+    files: tuple[str, ...]
+    """The files as their records are labelled: `bundled`, or the path."""
+    findings_per_file: tuple[int, ...]
+    source_text: Path | None = None
+    pages_checked: bool = False
+
+
+def read_source_text(path: Path) -> SourceText:
+    """Read a source text to check quotes against, at most MAX_FILE_BYTES (/dev/zero ends)."""
+    from .safe_yaml import MAX_FILE_BYTES  # noqa: PLC0415 - see the imports above
     from .source_text import SourceText  # noqa: PLC0415
 
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            message = f"the source text is too large (the limit is {limit} MiB)"
+            raise DatasetError([Problem(str(path), message)])
+        return SourceText.from_text(raw.decode("utf-8"))
+    except OSError as error:
+        message = f"cannot read the source text: {error.strerror or error}"
+        raise DatasetError([Problem(str(path), message)]) from None
+    except UnicodeDecodeError as error:
+        message = f"cannot read the source text: not UTF-8 (byte 0x{raw[error.start]:02x})"
+        raise DatasetError([Problem(str(path), message)]) from None
+
+
+def _quote_problems(paths: Sequence[Path], source: SourceText) -> list[Problem]:
+    """Quotes of `paths` that the source text does not hold (files that fail to parse skipped:
+    reading them reports that)."""
+    from .safe_yaml import read_yaml_file  # noqa: PLC0415 - see the imports above
+
     problems: list[Problem] = []
-    source: SourceText | None = None
-    if against is not None:
-        try:
-            with against.open("rb") as stream:  # bounded: /dev/zero or a pipe must not hang
-                raw = stream.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                limit = MAX_FILE_BYTES // (1024 * 1024)
-                message = f"the source text is too large (the limit is {limit} MiB)"
-                problems.append(Problem(str(against), message))
-            else:
-                source = SourceText.from_text(raw.decode("utf-8"))
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(str(against), f"cannot read the source text: {error}"))
-    layers: list[Layer] = []
     for path in paths:
         try:
             with gc_paused():
                 document = read_yaml_file(path)
-            if source is not None:
-                has_pages = len(source.page_starts) > 1
-                problems.extend(
-                    check_quotes_against(document, str(path), source.page_of, has_pages=has_pages)
-                )
-            with gc_paused():
-                layers.append(build_layer(document, str(path), origin_label(path)))
-        except LayerError as error:
-            problems.extend(error.problems)
-            problems.extend(error.unresolved(_layers_beneath(error, layers, read_layer)))
-        except DatasetError as error:
-            problems.extend(error.problems)
-    if len(layers) < len(paths):  # the files are combined once each is valid on its own
-        return problems, ""
+        except DatasetError:
+            continue
+        has_pages = len(source.page_starts) > 1
+        problems.extend(
+            check_quotes_against(document, str(path), source.page_of, has_pages=has_pages)
+        )
+    return problems
+
+
+def validate_files(paths: Sequence[Path], against: Path | None = None) -> ValidationReport:
+    """Check `paths`, each on its own and then together, and their quotes against a source text.
+
+    Raises DatasetError with every problem found, ordered by file and line.
+    """
+    source = read_source_text(against) if against is not None else None
+    problems = _quote_problems(paths, source) if source is not None else []
     try:
-        layers = _with_base(layers, read_layer)
+        layers = read_layers(paths)
         dataset = merge(layers)
     except DatasetError as error:
-        return [*problems, *error.problems], ""
-    added = len(layers) - len(paths)  # the bundled dataset, when a file extends it
-    names = {
-        layer.origin: layer.origin if index < added else layer.file
-        for index, layer in enumerate(layers)
-    }
-    files = " + ".join(names.values())
-    count = f"{len(dataset.findings)} findings valid"
-    if len(layers) > 1:
-        per_file = Counter(finding.origin for finding in dataset.findings)
-        shares = ", ".join(f"{per_file[origin]} from {name}" for origin, name in names.items())
-        count += f" ({shares})"
-    quotes = ""
-    if source is not None:
-        where = " on its page" if len(source.page_starts) > 1 else ""
-        quotes = f"; every quote found{where} in {against}"
-    return problems, f"OK: {files}: {count}{quotes}."
+        problems.extend(error.problems)
+    if problems:
+        order = {str(path): index for index, path in enumerate(paths)}
+        problems.sort(key=lambda problem: (order.get(problem.file, -1), problem.line or 0))
+        raise DatasetError(problems)
+    per_file = Counter(finding.origin for finding in dataset.findings)
+    return ValidationReport(
+        files=tuple(layer.origin for layer in layers),
+        findings_per_file=tuple(per_file[layer.origin] for layer in layers),
+        source_text=against,
+        pages_checked=source is not None and len(source.page_starts) > 1,
+    )

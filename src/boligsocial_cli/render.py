@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .dataset import BUNDLED_LABEL
+from .dataset import BUNDLED_LABEL, ValidationReport
 from .exporters import Row
 from .model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
 from .safe_text import escape_control
@@ -342,3 +342,17 @@ def simple_view(
         entries.extend(literal(_plain(row[key])) for key, _ in rest)
         entries.append(Text())
     return Group(*entries)
+
+
+def validation_summary(report: ValidationReport) -> str:
+    """One line saying what a clean `validate` checked."""
+    files = " + ".join(report.files)
+    count = f"{sum(report.findings_per_file)} findings valid"
+    if len(report.files) > 1:
+        shares = zip(report.findings_per_file, report.files, strict=True)
+        count += " (" + ", ".join(f"{number} from {file}" for number, file in shares) + ")"
+    quotes = ""
+    if report.source_text is not None:
+        where = " on its page" if report.pages_checked else ""
+        quotes = f"; every quote found{where} in {report.source_text}"
+    return f"OK: {files}: {count}{quotes}."
