@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -112,10 +113,13 @@ def test_duplicate_ids_name_the_first_use() -> None:
 
 
 def test_duplicate_mapping_keys_are_lost_data() -> None:
-    """PyYAML keeps the last of two equal keys; we refuse the file and say where."""
-    text = MINI.replace("    page: 2\n", "    page: 2\n    page: 1\n")
-    with pytest.raises(DatasetError, match=r"x.yaml:\d+:\d+: duplicate key 'page'"):
-        read_yaml_text(text, "x.yaml")
+    """PyYAML keeps the last of two equal keys; we refuse the file, say where, and go on."""
+    text = MINI.replace("    page: 2\n", "    page: 2\n    page: 1\n").replace(
+        "evidence: effekt", "evidence: anekdote"
+    )
+    problems = problems_in(text)
+    assert any(re.search(r"x.yaml:\d+:\d+: duplicate key 'page'", p) for p in problems)
+    assert any("'anekdote' is not one of" in p for p in problems)
 
 
 def test_python_tags_are_never_executed() -> None:

@@ -140,7 +140,7 @@ def build_record(record_type: type[RecordT], raw: Mapping[str, Any], origin: str
 
 def build_layer(document: YamlDocument, file: str, origin: str) -> Layer:
     """Check a parsed file on its own and build it; raise DatasetError with every problem."""
-    problems = check_file(document, file)
+    problems = [*document.duplicate_keys, *check_file(document, file)]
     if problems:
         places = {section: record_places(document, file, section) for section in OVERLAY_SECTIONS}
         raw = document.data if isinstance(document.data, dict) else {}

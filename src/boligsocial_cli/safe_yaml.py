@@ -60,10 +60,16 @@ class Positions:
 
 @dataclass(frozen=True, slots=True)
 class YamlDocument:
-    """A parsed YAML file: its data and where each part of it stands."""
+    """A parsed YAML file: its data, where each part of it stands, and its duplicate keys.
+
+    A key written twice in one mapping keeps only its last value in `data`: that is lost
+    data, so `duplicate_keys` are problems the file cannot be built with, reported together
+    with everything else wrong in it.
+    """
 
     data: Any
     positions: Positions
+    duplicate_keys: tuple[Problem, ...] = ()
 
 
 class _LocatingLoader(_BaseLoader):
@@ -217,12 +223,10 @@ def read_yaml_text(text: str, file: str) -> YamlDocument:
         raise DatasetError([Problem(file, f"invalid YAML: {error}")]) from None
     finally:
         loader.dispose()
-    problems = [
+    duplicates = tuple(
         Problem(file, f"duplicate key {key!r}: an earlier value would be lost", line, column)
         for line, column, key in loader.duplicate_keys
-    ]
-    if problems:
-        raise DatasetError(problems)
+    )
     budget = _EXPANSION_FLOOR + _EXPANSION_FACTOR * len(text)
     # Without a '*' there is no alias, and each node is written out: no expansion to fear.
     if "*" in text and not _count_expanded_nodes(data, budget):
@@ -235,7 +239,7 @@ def read_yaml_text(text: str, file: str) -> YamlDocument:
                 )
             ]
         )
-    return YamlDocument(data, loader.positions)
+    return YamlDocument(data, loader.positions, duplicates)
 
 
 def read_yaml_file(path: Path) -> YamlDocument:
