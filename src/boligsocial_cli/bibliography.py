@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeAlias
 
 from .errors import UsageError
 from .model import Lang, Name, Reference, VerificationStatus
+from .safe_text import escape_control_keeping_lines, escape_json_controls
 
 CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
 
@@ -841,5 +842,12 @@ REFERENCE_EXPORTERS: Mapping[BibliographyFormat, ReferenceExporter] = MappingPro
 def export_references(
     references: Sequence[Reference], fmt: BibliographyFormat, options: ExportOptions
 ) -> str:
-    """The references in `fmt`."""
-    return REFERENCE_EXPORTERS[fmt](references, options)
+    """The references in `fmt`, with no raw control character from the data in them.
+
+    Control characters are \\u escapes in CSL-JSON (lossless) and shown as \\x1b elsewhere;
+    line breaks, LF or RIS's CRLF, stay.
+    """
+    exported = REFERENCE_EXPORTERS[fmt](references, options)
+    if fmt is BibliographyFormat.CSL_JSON:
+        return escape_json_controls(exported)
+    return escape_control_keeping_lines(exported)

@@ -50,7 +50,7 @@ from .query import (
     resolve_theme,
     select_references,
 )
-from .safe_text import escape_control, escape_control_keeping_lines, escape_json_controls
+from .safe_text import escape_control
 
 if TYPE_CHECKING:
     from typer._click import Command as ClickCommand
@@ -59,9 +59,11 @@ if TYPE_CHECKING:
 
 from .render import (
     about_view,
+    empty_answer,
     evidence_map_view,
     finding_detail,
     findings_view,
+    label,
     simple_view,
     themes_view,
     validation_summary,
@@ -406,30 +408,10 @@ def findings(
     )
 
 
-_IDS_SHOWN = 8
-
-
 def _explain_empty(dataset: Dataset, criteria: FindingFilter, lang: Lang) -> None:
-    messages = _messages()
-    if lang is Lang.DA:
-        messages.print("Ingen fund matcher filtrene.", markup=False)
-    else:
-        messages.print("No findings match these filters.", markup=False)
+    """Say that nothing matched, and what dropping one filter would find."""
     relaxed = relax_empty_query(dataset, criteria)
-    if relaxed is None:
-        return
-    ids = ", ".join(finding.id for finding in relaxed.findings[:_IDS_SHOWN])
-    more = " …" if len(relaxed.findings) > _IDS_SHOWN else ""
-    count = len(relaxed.findings)
-    if lang is Lang.DA:
-        text = f"Uden {relaxed.dropped} ville {count} fund matche" + (
-            f": {ids}{more}" if ids else "."
-        )
-    else:
-        text = f"Without {relaxed.dropped}, {count} findings would match" + (
-            f": {ids}{more}" if ids else "."
-        )
-    messages.print(text, markup=False, highlight=False)
+    _messages().print(escape_control(empty_answer(relaxed, lang)), markup=False)
 
 
 @app.command()
@@ -617,16 +599,10 @@ def cite(
     )
     references = select_references(dataset, selection)
     if not references:
-        message = "Ingen værker at citere." if lang is Lang.DA else "No works to cite."
+        message = label("nothing_to_cite", lang)
         _messages().print(message, markup=False)
         return
-    exported = export_references(references, output, ExportOptions(style=chosen_style, lang=lang))
-    # Dataset text may hold control sequences: encoded in JSON, shown escaped elsewhere.
-    _write_data(
-        escape_json_controls(exported)
-        if output is BibliographyFormat.CSL_JSON
-        else escape_control_keeping_lines(exported)
-    )
+    _write_data(export_references(references, output, ExportOptions(style=chosen_style, lang=lang)))
 
 
 @app.command()

@@ -13,6 +13,7 @@ from rich.text import Text
 from .dataset import BUNDLED_LABEL, ValidationReport
 from .exporters import Row
 from .model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
+from .query import Relaxation
 from .safe_text import escape_control
 
 EVIDENCE_STYLES = {
@@ -48,6 +49,8 @@ _LABELS = {
     "term": Localized("begreb", "term"),
     "definition": Localized("forklaring", "definition"),
     "danish": Localized("dansk", "Danish"),
+    "nothing_to_cite": Localized("Ingen værker at citere.", "No works to cite."),
+    "no_findings": Localized("Ingen fund matcher filtrene.", "No findings match these filters."),
     "evidence_kinds": Localized("Sådan læses evidensen", "How to read the evidence"),
 }
 
@@ -356,3 +359,21 @@ def validation_summary(report: ValidationReport) -> str:
         where = " on its page" if report.pages_checked else ""
         quotes = f"; every quote found{where} in {report.source_text}"
     return f"OK: {files}: {count}{quotes}."
+
+
+IDS_SHOWN = 8
+"""How many ids an empty answer's hint names before '…'."""
+
+
+def empty_answer(relaxed: Relaxation | None, lang: Lang) -> str:
+    """'Nothing matched', and what the query finds without its narrowest filter."""
+    lines = [label("no_findings", lang)]
+    if relaxed is not None:
+        count = len(relaxed.findings)
+        ids = ", ".join(finding.id for finding in relaxed.findings[:IDS_SHOWN])
+        more = " …" if count > IDS_SHOWN else ""
+        if lang is Lang.DA:
+            lines.append(f"Uden {relaxed.dropped} ville {count} fund matche: {ids}{more}")
+        else:
+            lines.append(f"Without {relaxed.dropped}, {count} findings would match: {ids}{more}")
+    return "\n".join(lines)
