@@ -317,7 +317,7 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> N
         stream.truncate(safe_yaml.MAX_FILE_BYTES + 1)
     result = invoke(["--data", str(big), "findings"])
     assert_clean_failure(result, ExitCode.BAD_DATA)
-    assert "file is too large (10,485,761 bytes; the limit is 10 MiB)" in result.stderr
+    assert "file is too large (10,485,761 bytes; the limit is 10 MiB: split it" in result.stderr
 
 
 def test_lowered_size_limit_refuses_a_small_file(monkeypatch: pytest.MonkeyPatch) -> None:

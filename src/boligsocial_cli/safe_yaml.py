@@ -16,6 +16,8 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
+_SPLIT_HINT = ": split it into several files and give each with --data"
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Files larger than this (10 MiB, as docs/dataset-format.md says) are refused.
 
@@ -251,13 +253,13 @@ def read_yaml_file(path: Path) -> YamlDocument:
         if path.is_dir():
             raise DatasetError([Problem(file, "is a directory, not a dataset file")])
         if size > MAX_FILE_BYTES:
-            raise DatasetError(
-                [Problem(file, f"file is too large ({size:,} bytes; the limit is {limit} MiB)")]
-            )
+            message = f"file is too large ({size:,} bytes; the limit is {limit} MiB{_SPLIT_HINT})"
+            raise DatasetError([Problem(file, message)])
         with path.open("rb") as stream:  # a pipe or device has no size: read one byte more
             raw = stream.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
-            raise DatasetError([Problem(file, f"file is too large (the limit is {limit} MiB)")])
+            message = f"file is too large (the limit is {limit} MiB{_SPLIT_HINT})"
+            raise DatasetError([Problem(file, message)])
     except FileNotFoundError:
         raise DatasetError([Problem(file, "no such file")]) from None
     except PermissionError:
