@@ -9,6 +9,9 @@ from types import ModuleType
 import typer
 
 from boligsocial_cli.cli import app
+from boligsocial_cli.dataset import bundled_dataset_path, load_dataset
+from boligsocial_cli.exporters import evidence_map_rows
+from boligsocial_cli.model import EvidenceKind, Lang
 
 from .conftest import REPO
 
@@ -57,3 +60,18 @@ def test_every_command_is_in_the_readme() -> None:
     commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
     missing = [name for name in commands if f"boligsocial {name}" not in README]
     assert missing == []
+
+
+def test_readme_shows_the_latest_benchmark_figures() -> None:
+    """The README's figures are docs/benchmarks.md's latest, word for word."""
+    bench = (REPO / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    start, end = "<!-- bench.py: start -->", "<!-- bench.py: end -->"
+    figures = bench[bench.index(start) : bench.index(end) + len(end)]
+    assert figures in README
+
+
+def test_readme_counts_match_the_dataset() -> None:
+    """The README's table of findings by theme and evidence kind is the dataset's."""
+    for row in evidence_map_rows(load_dataset(bundled_dataset_path()), Lang.DA):
+        counts = " | ".join(str(row[kind.value]) for kind in EvidenceKind)
+        assert f"| {row['id']} | {counts} | {row['total']} |" in README
