@@ -141,7 +141,8 @@ class FindingFilter:
 
     def _predicates(self) -> Iterable[tuple[str, Callable[[Finding], bool]]]:
         if self.themes:
-            yield "--theme", lambda finding: finding.theme in self.themes
+            themes = frozenset(self.themes)
+            yield "--theme", lambda finding: finding.theme in themes
         if self.evidence:
             yield "--evidence", lambda finding: finding.evidence in self.evidence
         if self.effects_only:
@@ -192,6 +193,10 @@ def filter_findings(dataset: Dataset, criteria: FindingFilter) -> tuple[Finding,
     predicates = [predicate for _, predicate in criteria.active()]
     if criteria.search:
         predicates.append(_search_predicate(dataset, criteria.search))
+    if not predicates:
+        return dataset.findings
+    if len(predicates) == 1:  # the common case, and a hot loop over large datasets
+        return tuple(filter(predicates[0], dataset.findings))
     return tuple(
         finding for finding in dataset.findings if all(test(finding) for test in predicates)
     )
