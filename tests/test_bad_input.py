@@ -189,7 +189,7 @@ BAD_FILES = (
     BadFile("Recursive alias", "recursive-alias.yaml", ("recursive alias",)),
     BadFile("Nesting 2000 deep", "deep-nesting.yaml", ("invalid YAML", "nesting depth"), line=2),
     BadFile(
-        "A key nested 400 deep", "deep-key.yaml", ("invalid YAML", "nested too deeply"), line=2
+        "A key nested 400 deep", "deep-key.yaml", ("invalid YAML", "nested more than 64"), line=2
     ),
     BadFile(
         "Markup and control sequences in ids and keys",

@@ -74,6 +74,10 @@ class YamlDocument:
     duplicate_keys: tuple[Problem, ...] = ()
 
 
+MAX_NESTING = 64
+"""Objects built inside one another deeper than this are refused (a dataset nests ~6)."""
+
+
 class _LocatingLoader(_BaseLoader):
     """A safe loader that records positions and duplicate mapping keys."""
 
@@ -82,6 +86,7 @@ class _LocatingLoader(_BaseLoader):
         self.positions = Positions()
         self.duplicate_keys: list[tuple[int, int, object]] = []
         self.plain_tags: dict[str, str] = {}
+        self.depth = 0
 
     # The resolver is asked for the tag of every node. With no path resolvers (this loader
     # has none), a quoted scalar is text and a plain one's tag depends on its value alone,
@@ -110,9 +115,15 @@ class _LocatingLoader(_BaseLoader):
 
         PyYAML's constructors let ValueError and friends escape for scalars such as
         `2019-02-30` (read as a date), `!!int abc` or `!!timestamp x`, and deeply nested
-        keys exhaust the stack; all of them become a ConstructorError at the node.
+        keys exhaust the stack; all of them become a ConstructorError at the node. Objects
+        built inside one another (keys are) deeper than MAX_NESTING are refused at the same
+        node every time, before the stack runs out at a depth that depends on the caller.
         """
+        self.depth += 1
         try:
+            if self.depth > MAX_NESTING:
+                message = f"nested more than {MAX_NESTING} levels deep"
+                raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
             return super().construct_object(node, deep=deep)
         except yaml.YAMLError:
             raise
@@ -128,6 +139,8 @@ class _LocatingLoader(_BaseLoader):
             else:
                 problem = f"cannot build this {_TAG_NAMES.get(tag, tag)}"
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+        finally:
+            self.depth -= 1
 
     def construct_located_mapping(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
         data: dict[Any, Any] = {}
