@@ -165,10 +165,10 @@ def _field_contains(attribute: str, wanted: str) -> Callable[[Finding], bool]:
     return predicate
 
 
-def searchable_text(finding: Finding, dataset: Dataset) -> str:
+def searchable_text(
+    finding: Finding, themes: Mapping[str, Theme], references: Mapping[str, Reference]
+) -> str:
     """The folded text a search looks in: summaries, quote, names, themes and citations."""
-    references = {reference.id: reference for reference in dataset.references}
-    themes = {theme.id: theme for theme in dataset.themes}
     parts: list[str] = [
         finding.id,
         finding.quote,
@@ -204,9 +204,11 @@ def filter_findings(dataset: Dataset, criteria: FindingFilter) -> tuple[Finding,
 
 def _search_predicate(dataset: Dataset, text: str) -> Callable[[Finding], bool]:
     words = fold(text).split()
+    themes = {theme.id: theme for theme in dataset.themes}
+    references = {reference.id: reference for reference in dataset.references}
 
     def predicate(finding: Finding) -> bool:
-        haystack = searchable_text(finding, dataset)
+        haystack = searchable_text(finding, themes, references)
         return all(word in haystack for word in words)
 
     return predicate

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -79,9 +79,13 @@ def _origin_mark(origin: str, lang: Lang, *, with_file: bool = False) -> Text:
     return Text(f" [{label('not_curated', lang)}{where}]", style="italic red")
 
 
-def short_citation(finding: Finding, dataset: Dataset) -> str:
-    """The booklet's own citation forms for a finding, joined."""
-    return _cited_as(finding.citations, dataset)
+def cited_forms(dataset: Dataset) -> Callable[[Sequence[str]], str]:
+    """A function giving the booklet's citation forms for reference ids, joined by '; '.
+
+    The id-to-form map is built once, so a listing of many findings stays linear.
+    """
+    forms = {reference.id: reference.cited_as for reference in dataset.references}
+    return lambda citations: "; ".join(forms.get(citation, citation) for citation in citations)
 
 
 def _theme_name(row: Row, lang: Lang) -> Text:
@@ -142,6 +146,7 @@ def findings_table(
     table.add_column(label("evidence", lang), no_wrap=True)
     table.add_column(label("summary", lang), ratio=3)
     table.add_column(label("citation", lang), style="cyan", ratio=1)
+    cite = cited_forms(dataset)
     for finding in findings:
         summary = literal(finding.summary.in_lang(lang))
         summary.append_text(_origin_mark(finding.origin, lang))
@@ -153,7 +158,7 @@ def findings_table(
             literal(finding.theme),
             evidence_badge(finding.evidence, dataset, lang),
             summary,
-            literal(short_citation(finding, dataset)),
+            literal(cite(finding.citations)),
         )
     return table
 
@@ -163,6 +168,7 @@ def findings_stacked(
 ) -> Group:
     """Findings one under another: id and badge, theme, summary, citation (and quote if long)."""
     parts: list[RenderableType] = []
+    cite = cited_forms(dataset)
     for finding in findings:
         heading = literal(finding.id, "bold")
         heading.append(" ")
@@ -171,7 +177,7 @@ def findings_stacked(
         heading.append_text(_origin_mark(finding.origin, lang))
         parts.append(heading)
         parts.append(literal(finding.summary.in_lang(lang)))
-        citation = short_citation(finding, dataset)
+        citation = cite(finding.citations)
         if citation:
             parts.append(literal(citation, "cyan"))
         if long:
@@ -271,13 +277,14 @@ def about_view(dataset: Dataset, lang: Lang) -> Group:
     booklet = dataset.meta.booklet
     title = literal(booklet.title or booklet.cited_as, "bold")
     parts.extend((title, literal(dataset.meta.description.in_lang(lang)), Text()))
+    cite = cited_forms(dataset)
     for section in dataset.background:
         body = Text()
         for index, passage in enumerate(section.passages):
             if index:
                 body.append("\n\n")
             body.append(escape_control(passage.text.in_lang(lang)))
-            cited = _cited_as(passage.citations, dataset)
+            cited = cite(passage.citations)
             if cited:
                 body.append(f" ({escape_control(cited)})", style="cyan")
         parts.append(Panel(body, title=literal(section.title.in_lang(lang)), title_align="left"))
@@ -290,11 +297,6 @@ def about_view(dataset: Dataset, lang: Lang) -> Group:
         )
     parts.append(Panel(kinds, title=label("evidence_kinds", lang), title_align="left"))
     return Group(*parts)
-
-
-def _cited_as(citations: Sequence[str], dataset: Dataset) -> str:
-    cited = {reference.id: reference.cited_as for reference in dataset.references}
-    return "; ".join(cited.get(citation, citation) for citation in citations)
 
 
 def themes_view(rows: Sequence[Row], lang: Lang, width: int) -> RenderableType:
