@@ -277,13 +277,15 @@ def test_every_option_has_help(command: str) -> None:
     assert undocumented == []
 
 
-@pytest.mark.parametrize("command", [*LISTINGS, "about"])
-def test_narrow_terminals_get_whole_words(invoke: Invoke, command: str) -> None:
-    """At 40 columns every line fits and no word is cut short with an ellipsis."""
-    result = invoke(command, env={"COLUMNS": "40"})
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 120, 140, 160])
+@pytest.mark.parametrize(
+    "args", [*([c] for c in LISTINGS), ["about"], ["findings", "--long"], ["glossary", "-l", "en"]]
+)
+def test_every_width_gets_whole_words(invoke: Invoke, args: list[str], width: int) -> None:
+    """At any width every line fits and no word or id is cut short with an ellipsis."""
+    result = invoke(*args, env={"COLUMNS": str(width)})
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    assert all(len(line) <= 40 for line in lines)
+    assert all(len(line) <= width for line in result.stdout.splitlines())
     assert "…" not in result.stdout
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -117,15 +117,25 @@ def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
 WIDE_TABLE_COLUMNS = 120
 """Below this width findings are listed as stacked entries rather than a table."""
 
-NARROW_COLUMNS = {"themes": 100, "overview": 72, "simple": 60}
+NARROW_COLUMNS = {"themes": 100, "overview": 96}
 """Below these widths the other listings are stacked entries too, so no word is cut."""
+
+TEXT_COLUMN = 40
+"""The least width a table leaves its running text (summaries, definitions)."""
+
+
+def _longest(values: Iterable[str]) -> int:
+    return max((len(value) for value in values), default=0)
 
 
 def findings_view(
     findings: Sequence[Finding], dataset: Dataset, lang: Lang, *, long: bool, width: int
 ) -> RenderableType:
     """Findings as a table on wide terminals, or as stacked entries on narrow ones."""
-    if width >= WIDE_TABLE_COLUMNS:
+    ids_and_themes = _longest(f.id for f in findings) + _longest(f.theme for f in findings)
+    badge_citation_and_padding = 14 + 20 + 12
+    needed = ids_and_themes + badge_citation_and_padding + TEXT_COLUMN
+    if width >= max(WIDE_TABLE_COLUMNS, needed):
         return findings_table(findings, dataset, lang, long=long)
     return findings_stacked(findings, dataset, lang, long=long)
 
@@ -144,8 +154,8 @@ def findings_table(
     table.add_column(label("id", lang), style="bold", no_wrap=True)
     table.add_column(label("theme", lang), no_wrap=True)
     table.add_column(label("evidence", lang), no_wrap=True)
-    table.add_column(label("summary", lang), ratio=3)
-    table.add_column(label("citation", lang), style="cyan", ratio=1)
+    table.add_column(label("summary", lang), ratio=3, overflow="fold")
+    table.add_column(label("citation", lang), style="cyan", ratio=1, overflow="fold")
     cite = cited_forms(dataset)
     for finding in findings:
         summary = literal(finding.summary.in_lang(lang))
@@ -261,7 +271,10 @@ def simple_table(rows: Sequence[Row], columns: Sequence[tuple[str, str]], lang: 
     """
     table = Table(box=box.SIMPLE_HEAD)
     for index, (_, label_key) in enumerate(columns):
-        table.add_column(label(label_key, lang), ratio=3 if index == len(columns) - 1 else 1)
+        if index == len(columns) - 1:
+            table.add_column(label(label_key, lang), ratio=1, overflow="fold")
+        else:
+            table.add_column(label(label_key, lang), no_wrap=True)
     for row in rows:
         table.add_row(*(literal(_plain(row[key])) for key, _ in columns))
     return table
@@ -337,8 +350,10 @@ def evidence_map_view(
 def simple_view(
     rows: Sequence[Row], columns: Sequence[tuple[str, str]], lang: Lang, width: int
 ) -> RenderableType:
-    """A two-column listing as a table, or heading-and-text entries on narrow terminals."""
-    if width >= NARROW_COLUMNS["simple"]:
+    """A listing of names and a text as a table, or heading-and-text entries when the names
+    would leave the text too little room."""
+    names = sum(_longest(_plain(row[key]) for row in rows) + 3 for key, _ in columns[:-1])
+    if width >= names + TEXT_COLUMN:
         return simple_table(rows, columns, lang)
     entries: list[RenderableType] = []
     (heading_key, _), *rest = columns
