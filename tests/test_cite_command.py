@@ -109,3 +109,16 @@ def test_unknown_style_and_key_are_usage_errors(invoke: Invoke) -> None:
     unknown = invoke("cite", "Hansen 1999")
     assert unknown.exit_code == ExitCode.BAD_USAGE
     assert unknown.stdout == ""
+
+
+@pytest.mark.parametrize("output", ["csl-json", "bibtex", "ris"])
+def test_data_formats_list_works_in_reference_list_order(invoke: Invoke, output: str) -> None:
+    """BibTeX, RIS and CSL-JSON list the works by author names and year, as the text does."""
+    records = json.loads(invoke("cite", "-f", "csl-json").stdout)
+    families = [
+        " ".join(name.get("family", name.get("literal", "")) for name in record["author"])
+        for record in records
+    ]
+    assert families == sorted(families, key=str.casefold)
+    first = invoke("cite", "-f", output).stdout
+    assert first.index("andersen-2002") < first.index("andersson-2010") < first.index("sbi-2018-09")

@@ -480,7 +480,9 @@ def glossary(
     term: Annotated[
         str | None,
         typer.Argument(
-            help="Show only terms containing this text. Example: helhedsplan", show_default=False
+            metavar="TERM",
+            help="Show only terms containing this text. Example: helhedsplan",
+            show_default=False,
         ),
     ] = None,
     lang: LangOption = Lang.DA,

@@ -65,7 +65,7 @@ def _direct_converter() -> type | None:
     try:
         from typer._coercion import RuntimeParam, build_runtime_param  # noqa: PLC0415
         from typer._param_types import coerce_cli_choice, coerce_cli_path  # noqa: F401, PLC0415
-    except ImportError:  # pragma: no cover - another Typer
+    except (ImportError, AttributeError):  # pragma: no cover - another Typer
         return None
 
     @dataclass(frozen=True)
@@ -95,6 +95,6 @@ def install(command: Command, ctx: Context) -> None:
             direct = converter(
                 parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
             )
-        except TypeError:  # pragma: no cover - another Typer: it converts as usual
+        except (TypeError, AttributeError):  # pragma: no cover - another Typer converts as usual
             return
         param._runtime_param = direct  # type: ignore[attr-defined] # a Typer parameter

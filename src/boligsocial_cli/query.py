@@ -204,6 +204,8 @@ def filter_findings(dataset: Dataset, criteria: FindingFilter) -> tuple[Finding,
 
 def _search_predicate(dataset: Dataset, text: str) -> Callable[[Finding], bool]:
     words = fold(text).split()
+    if not words:
+        raise UsageError("--search needs at least one word to look for.")
     themes = {theme.id: theme for theme in dataset.themes}
     references = {reference.id: reference for reference in dataset.references}
 
@@ -259,6 +261,12 @@ class ReferenceSelection:
         return not (self.keys or self.findings or self.themes or self.effects_only or self.booklet)
 
 
+def _reference_order(reference: Reference) -> tuple[str, str, str]:
+    """Author names, then year and letter: the order of an author-year reference list."""
+    names = " ".join(fold(name.family or name.literal or "") for name in reference.author)
+    return names, reference.issued or "", reference.year_suffix or ""
+
+
 def select_references(dataset: Dataset, selection: ReferenceSelection) -> tuple[Reference, ...]:
     """The works to cite: named keys, a finding's works, the works behind themes or effects.
 
@@ -266,7 +274,7 @@ def select_references(dataset: Dataset, selection: ReferenceSelection) -> tuple[
     a theme on its own also brings the works its context passages cite.
     """
     if selection.is_everything():
-        return dataset.references
+        return tuple(sorted(dataset.references, key=_reference_order))
     wanted: list[str] = list(selection.keys)
     by_id = {finding.id: finding for finding in dataset.findings}
     for finding_id in selection.findings:
@@ -280,7 +288,12 @@ def select_references(dataset: Dataset, selection: ReferenceSelection) -> tuple[
                 if theme.id in selection.themes:
                     wanted.extend(c for passage in theme.context for c in passage.citations)
     chosen = set(wanted)
-    cited = tuple(reference for reference in dataset.references if reference.id in chosen)
+    cited = tuple(
+        sorted(
+            (reference for reference in dataset.references if reference.id in chosen),
+            key=_reference_order,
+        )
+    )
     return (dataset.meta.booklet, *cited) if selection.booklet else cited
 
 
