@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from .errors import UsageError
 from .model import Dataset, EvidenceKind, Finding, GlossaryEntry, Localized, Reference, Theme
@@ -47,6 +48,30 @@ def _unknown(
     return UsageError(f"Unknown {what} {value!r}.{hint} Valid choices: {shown}.")
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+IdentifiedT = TypeVar("IdentifiedT", bound=_Identified)
+
+
+def _only_match(
+    what: str,
+    typed: str,
+    candidates: Sequence[IdentifiedT],
+    everything: Sequence[IdentifiedT],
+    names: Mapping[str, str] | None = None,
+) -> IdentifiedT:
+    """The one candidate; else an error saying it is ambiguous, or unknown with a suggestion."""
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        matches = ", ".join(candidate.id for candidate in candidates)
+        raise UsageError(f"{what.capitalize()} {typed!r} is ambiguous: it matches {matches}.")
+    raise _unknown(what, typed, [record.id for record in everything], names)
+
+
 def resolve_theme(themes: Sequence[Theme], typed: str) -> Theme:
     """Find a theme by id, Danish or English name, any case or spelling of æøå, or unique prefix."""
     wanted = fold(typed)
@@ -59,14 +84,8 @@ def resolve_theme(themes: Sequence[Theme], typed: str) -> Theme:
         if wanted
         else []
     )
-    if len(prefixed) == 1:
-        return prefixed[0]
-    ids = [theme.id for theme in themes]
-    if len(prefixed) > 1:
-        matches = ", ".join(theme.id for theme in prefixed)
-        raise UsageError(f"Theme {typed!r} is ambiguous: it matches {matches}.")
     names = {name: theme.id for theme in themes for name in (theme.name.da, theme.name.en)}
-    raise _unknown("theme", typed, ids, names)
+    return _only_match("theme", typed, prefixed, themes, names)
 
 
 def resolve_finding(findings: Sequence[Finding], typed: str) -> Finding:
@@ -78,13 +97,7 @@ def resolve_finding(findings: Sequence[Finding], typed: str) -> Finding:
     prefixed = (
         [finding for finding in findings if fold(finding.id).startswith(wanted)] if wanted else []
     )
-    if len(prefixed) == 1:
-        return prefixed[0]
-    ids = [finding.id for finding in findings]
-    if len(prefixed) > 1:
-        matches = ", ".join(finding.id for finding in prefixed)
-        raise UsageError(f"Finding {typed!r} is ambiguous: it matches {matches}.")
-    raise _unknown("finding", typed, ids)
+    return _only_match("finding", typed, prefixed, findings)
 
 
 def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
@@ -101,13 +114,8 @@ def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
         for reference in references
         if all(word in _loose(reference.cited_as) + _authors(reference) for word in words)
     ]
-    if len(candidates) == 1:
-        return candidates[0]
-    ids = [reference.id for reference in references]
-    if len(candidates) > 1:
-        matches = ", ".join(reference.id for reference in candidates)
-        raise UsageError(f"Reference {typed!r} is ambiguous: it matches {matches}.")
-    raise _unknown("reference", typed, ids, {ref.cited_as: ref.id for ref in references})
+    cited_as = {reference.cited_as: reference.id for reference in references}
+    return _only_match("reference", typed, candidates, references, cited_as)
 
 
 def _authors(reference: Reference) -> str:
