@@ -292,21 +292,32 @@ def _complete_reference(ctx: typer.Context, incomplete: str) -> list[str]:
     return _completions(ctx, incomplete, lambda dataset: (r.id for r in dataset.references))
 
 
+ThemeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--theme",
+        "-t",
+        metavar="THEME",
+        help="Only this theme: id, Danish or English name, or a unique prefix; repeatable. "
+        "Example: --theme krim",
+        autocompletion=_complete_theme,
+        show_default=False,
+    ),
+]
+EffectsOnlyOption = Annotated[
+    bool,
+    typer.Option(
+        "--effects-only",
+        help="Only the effect measurements (the booklet's tested effects), or the works behind "
+        "them. Example: --effects-only",
+    ),
+]
+
+
 @app.command()
 def findings(
     ctx: typer.Context,
-    theme: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--theme",
-            "-t",
-            metavar="THEME",
-            help="Only this theme: id, Danish or English name, or a unique prefix; repeatable. "
-            "Example: --theme krim",
-            autocompletion=_complete_theme,
-            show_default=False,
-        ),
-    ] = None,
+    theme: ThemeOption = None,
     evidence: Annotated[
         list[EvidenceKind] | None,
         typer.Option(
@@ -318,13 +329,7 @@ def findings(
             show_default=False,
         ),
     ] = None,
-    effects_only: Annotated[
-        bool,
-        typer.Option(
-            "--effects-only",
-            help="Only effect measurements (the booklet's tested effects). Example: --effects-only",
-        ),
-    ] = False,
+    effects_only: EffectsOnlyOption = False,
     search: Annotated[
         str | None,
         typer.Option(
@@ -540,23 +545,8 @@ def cite(
             show_default=False,
         ),
     ] = None,
-    theme: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--theme",
-            "-t",
-            metavar="THEME",
-            help="The works behind a theme; repeatable. Example: --theme tryghed",
-            autocompletion=_complete_theme,
-            show_default=False,
-        ),
-    ] = None,
-    effects_only: Annotated[
-        bool,
-        typer.Option(
-            "--effects-only", help="The works behind the effect findings. Example: --effects-only"
-        ),
-    ] = False,
+    theme: ThemeOption = None,
+    effects_only: EffectsOnlyOption = False,
     booklet: Annotated[
         bool, typer.Option("--booklet", help="How to cite the booklet itself. Example: --booklet")
     ] = False,
