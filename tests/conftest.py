@@ -26,6 +26,22 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("BOLIGSOCIAL_CACHE_DIR", str(tmp_path / "cache"))
 
 
+def complete(command_line: str) -> list[str]:
+    """What bash completion offers for the last word of `command_line`."""
+    words = command_line.split()
+    result = CliRunner().invoke(
+        app,
+        [],
+        prog_name="boligsocial",
+        env={
+            "_BOLIGSOCIAL_COMPLETE": "complete_bash",
+            "COMP_WORDS": command_line,
+            "COMP_CWORD": str(len(words) - 1),
+        },
+    )
+    return result.stdout.split()
+
+
 @pytest.fixture
 def invoke() -> Invoke:
     """Run the CLI in-process: `invoke("findings", "--theme", "krim")`."""

@@ -12,14 +12,13 @@ import sys
 import pytest
 import typer
 import yaml
-from typer.testing import CliRunner
 
 from boligsocial_cli import __version__
 from boligsocial_cli.cli import app
 from boligsocial_cli.errors import ExitCode
 from boligsocial_cli.exporters import OutputFormat
 
-from .conftest import BOOKLET_TEXT, FIXTURES, Invoke
+from .conftest import BOOKLET_TEXT, FIXTURES, Invoke, complete
 
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 LISTINGS = ["themes", "findings", "overview", "challenges", "glossary"]
@@ -228,41 +227,14 @@ def test_installed_entry_point_runs() -> None:
 
 
 def test_shell_completion_offers_theme_names_and_finding_ids() -> None:
-    """Completion completes --theme values and finding ids from the dataset."""
-    runner = CliRunner()
-    themes = runner.invoke(
-        app,
-        [],
-        prog_name="boligsocial",
-        env={
-            "_BOLIGSOCIAL_COMPLETE": "complete_bash",
-            "COMP_WORDS": "boligsocial findings --theme kr",
-            "COMP_CWORD": "3",
-        },
-    )
-    assert themes.stdout.split() == ["kriminalitet"]
-    ids = runner.invoke(
-        app,
-        [],
-        prog_name="boligsocial",
-        env={
-            "_BOLIGSOCIAL_COMPLETE": "complete_bash",
-            "COMP_WORDS": "boligsocial show maen",
-            "COMP_CWORD": "2",
-        },
-    )
-    assert ids.stdout.split() == ["maends-ledighed"]
-    works = runner.invoke(
-        app,
-        [],
-        prog_name="boligsocial",
-        env={
-            "_BOLIGSOCIAL_COMPLETE": "complete_bash",
-            "COMP_WORDS": "boligsocial cite christensen-2018",
-            "COMP_CWORD": "2",
-        },
-    )
-    assert works.stdout.split() == ["christensen-2018a", "christensen-2018b", "christensen-2018c"]
+    """Completion completes --theme values, finding ids and reference ids from the dataset."""
+    assert complete("boligsocial findings --theme kr") == ["kriminalitet"]
+    assert complete("boligsocial show maen") == ["maends-ledighed"]
+    assert complete("boligsocial cite christensen-2018") == [
+        "christensen-2018a",
+        "christensen-2018b",
+        "christensen-2018c",
+    ]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from boligsocial_cli.cli import app
 from boligsocial_cli.dataset import DATA_ENV
 
+from .conftest import complete
+
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = str(FIXTURES / "mini.yaml")
 ADDS = str(FIXTURES / "overlay-adds.yaml")
@@ -209,14 +211,4 @@ def test_completion_reads_the_data_the_command_line_names(tmp_path: Path) -> Non
         "    summary: {da: Vores egne fund., en: Our own findings.}\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(
-        app,
-        [],
-        prog_name="boligsocial",
-        env={
-            "_BOLIGSOCIAL_COMPLETE": "complete_bash",
-            "COMP_WORDS": f"boligsocial --data {own} findings --theme lo",
-            "COMP_CWORD": "5",
-        },
-    )
-    assert result.stdout.split() == ["lokale"]
+    assert complete(f"boligsocial --data {own} findings --theme lo") == ["lokale"]
