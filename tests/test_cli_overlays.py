@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from boligsocial_cli.cli import app
@@ -180,10 +181,11 @@ def test_a_missing_data_file_exits_1_with_its_name() -> None:
     assert result.stderr.strip() == "Error: no-such-file.yaml: no such file"
 
 
-def test_own_themes_are_marked_in_themes_and_overview(tmp_path: Path) -> None:
-    """A theme from the user's own file is labelled as own data in `themes` and `overview`."""
-    own = tmp_path / "egne.yaml"
-    own.write_text(
+@pytest.fixture
+def own(tmp_path: Path) -> Path:
+    """A file of one's own laid over the bundled data, adding the theme 'lokale'."""
+    path = tmp_path / "egne.yaml"
+    path.write_text(
         "extends: bundled\n"
         "themes:\n"
         "  - id: lokale\n"
@@ -191,6 +193,11 @@ def test_own_themes_are_marked_in_themes_and_overview(tmp_path: Path) -> None:
         "    summary: {da: Vores egne fund., en: Our own findings.}\n",
         encoding="utf-8",
     )
+    return path
+
+
+def test_own_themes_are_marked_in_themes_and_overview(own: Path) -> None:
+    """A theme from the user's own file is labelled as own data in `themes` and `overview`."""
     runner = CliRunner()
     for command in ("themes", "overview"):
         result = runner.invoke(app, ["--data", str(own), command], env={"COLUMNS": "200"})
@@ -200,15 +207,6 @@ def test_own_themes_are_marked_in_themes_and_overview(tmp_path: Path) -> None:
         assert "egne data" not in bundled
 
 
-def test_completion_reads_the_data_the_command_line_names(tmp_path: Path) -> None:
+def test_completion_reads_the_data_the_command_line_names(own: Path) -> None:
     """`--data egne.yaml findings --theme lo<TAB>` completes the theme from egne.yaml."""
-    own = tmp_path / "egne.yaml"
-    own.write_text(
-        "extends: bundled\n"
-        "themes:\n"
-        "  - id: lokale\n"
-        "    name: {da: Lokale erfaringer, en: Local experience}\n"
-        "    summary: {da: Vores egne fund., en: Our own findings.}\n",
-        encoding="utf-8",
-    )
     assert complete(f"boligsocial --data {own} findings --theme lo") == ["lokale"]
