@@ -160,23 +160,34 @@ def test_forty_columns(view: tuple[str, ...]) -> None:
     assert max(len(line) for line in lines) <= 40
 
 
-@pytest.mark.parametrize(
-    "args", [("findings", "--long"), ("findings", "--format", "json")], ids=" ".join
-)
-def test_reader_that_closes_at_once(args: tuple[str, ...]) -> None:
-    """A reader gone before anything is written: exit 0, nothing on stderr."""
+def _close_reader_after(data_and_args: Sequence[str], *, read: int) -> bytes:
+    """Run `--data FILE ARGS`, read `read` bytes of stdout, close it; assert exit 0.
+
+    Returns what the program wrote to stderr.
+    """
+    data, *args = data_and_args
     with subprocess.Popen(
-        [*entry_point(), "--data", MINI, *args],
+        [*entry_point(), "--data", data, *args],
         env=clean_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     ) as process:
         assert process.stdout is not None
         assert process.stderr is not None
+        if read:
+            assert process.stdout.read(read)
         process.stdout.close()
         stderr = process.stderr.read()
         assert process.wait(TIMEOUT) == 0, stderr
-    assert stderr == b""
+    return stderr
+
+
+@pytest.mark.parametrize(
+    "args", [("findings", "--long"), ("findings", "--format", "json")], ids=" ".join
+)
+def test_reader_that_closes_at_once(args: tuple[str, ...]) -> None:
+    """A reader gone before anything is written: exit 0, nothing on stderr."""
+    assert _close_reader_after((MINI, *args), read=0) == b""
 
 
 @pytest.mark.parametrize(
@@ -184,19 +195,7 @@ def test_reader_that_closes_at_once(args: tuple[str, ...]) -> None:
 )
 def test_reader_that_closes_early(big_dataset: Path, args: tuple[str, ...]) -> None:
     """Like `| head -c 100` on a long listing: exit 0, no traceback, no message."""
-    with subprocess.Popen(
-        [*entry_point(), "--data", str(big_dataset), *args],
-        env=clean_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    ) as process:
-        assert process.stdout is not None
-        assert process.stderr is not None
-        assert process.stdout.read(100)
-        process.stdout.close()
-        stderr = process.stderr.read()
-        assert process.wait(TIMEOUT) == 0, stderr
-    assert stderr == b""
+    assert _close_reader_after((str(big_dataset), *args), read=100) == b""
 
 
 @pytest.mark.skipif(not Path("/dev/stdin").exists(), reason="needs /dev/stdin")
