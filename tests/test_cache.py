@@ -10,16 +10,25 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from boligsocial_cli import cache, dataset, snapshot
-from boligsocial_cli.cache import load_dataset_cached, read_layer_cached
+from boligsocial_cli import cache, cache_file, dataset, snapshot
+from boligsocial_cli.cache import open_dataset_cached, read_layer_cached
 from boligsocial_cli.dataset import bundled_dataset_path, load_dataset, read_layer
 from boligsocial_cli.errors import DatasetError
+from boligsocial_cli.model import Dataset, EvidenceKind
 from boligsocial_cli.overlay import Layer
+from boligsocial_cli.query import (
+    EVERY_FINDING,
+    NO_FINDING,
+    FindingScope,
+    count_findings,
+    within,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE = FIXTURES / "mini.yaml"
@@ -54,7 +63,21 @@ def file_entry(path: Path, directory: str) -> tuple[Path, cache.Key]:
 
 def read_file_entry(entry: Path, key: cache.Key) -> Layer | None:
     """The layer in a file's entry, if the entry is whole and for `key`."""
-    return cache._read_entry(entry, Layer, lambda stored: stored == key)
+    opened = cache_file.Entry.open(entry)
+    if opened is None:
+        return None
+    with opened:
+        if opened.key != key:
+            return None
+        try:
+            return snapshot.load_records(opened.read(cache._LAYER), Layer)[0]
+        except cache_file.UnreadableSection:
+            return None
+
+
+def load_cached(paths: list[Path], env: dict[str, str]) -> Dataset:
+    """The whole dataset as a lookup served by the cache sees it."""
+    return open_dataset_cached(paths, env=env).with_findings()
 
 
 def fail_if_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,28 +169,103 @@ def test_a_repeated_lookup_is_served_merged(
     """The second lookup of the same files neither parses nor merges them."""
     paths = [data_file, FIXTURES / "overlay-adds.yaml"]
     expected = load_dataset(paths)
-    assert load_dataset_cached(paths, env=env) == expected
+    assert load_cached(paths, env) == expected
     assert len(list(Path(env[cache.CACHE_DIR_ENV]).glob("*.lookup"))) == 1
 
     def no_merge(*_: object, **__: object) -> None:
         raise AssertionError("merged again")
 
     monkeypatch.setattr(cache, "load_dataset", no_merge)
-    assert load_dataset_cached(paths, env=env) == expected
+    assert load_cached(paths, env) == expected
+
+
+SCOPES = [
+    pytest.param(EVERY_FINDING, id="every"),
+    pytest.param(NO_FINDING, id="none"),
+    pytest.param(FindingScope(themes=frozenset({"boern"})), id="one-theme"),
+    pytest.param(FindingScope(themes=frozenset({"boern", "lokalt"})), id="two-themes"),
+    pytest.param(FindingScope(evidence=frozenset({EvidenceKind.FORANDRING})), id="one-kind"),
+    pytest.param(
+        FindingScope(themes=frozenset({"boern"}), evidence=frozenset({EvidenceKind.EFFEKT})),
+        id="theme-and-kind",
+    ),
+    pytest.param(FindingScope(themes=frozenset({"ingen"})), id="unknown-theme"),
+]
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_a_lookup_reads_only_the_sections_its_scope_reaches(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch, scope: FindingScope
+) -> None:
+    """From a lookup's entry come the findings in scope, in dataset order, and no others."""
+    paths = [data_file, FIXTURES / "overlay-adds.yaml"]
+    whole = load_dataset(paths)
+    open_dataset_cached(paths, env=env)  # writes the entry
+    read: list[Any] = []
+    original = cache_file.Entry.read
+
+    def recording(entry: cache_file.Entry, label: Any) -> Any:
+        read.append(label)
+        return original(entry, label)
+
+    monkeypatch.setattr(cache_file.Entry, "read", recording)
+    monkeypatch.setattr(cache, "load_dataset", None)  # served from the entry, not merged
+    opened = open_dataset_cached(paths, env=env)
+    assert opened.outline == replace(whole, findings=())
+    assert opened.counts == count_findings(whole.findings)
+    assert read == [cache._OUTLINE]
+    found = opened.with_findings(scope)
+    assert found == within(whole, scope)
+    runs = {(label[1], label[2]) for label in read[1:]}
+    assert runs == {(f.theme, f.evidence.value) for f in found.findings}
+
+
+def test_a_run_of_findings_keeps_their_places_among_the_others(
+    data_file: Path, env: dict[str, str]
+) -> None:
+    """Findings of one theme and kind spread through the files come back interleaved as read."""
+    paths = [data_file, FIXTURES / "overlay-adds.yaml"]
+    whole = load_dataset(paths)
+    kinds = [(f.theme, f.evidence) for f in whole.findings]
+    assert kinds.count(("boern", EvidenceKind.FORANDRING)) == 2  # not side by side:
+    assert kinds[-1] == ("boern", EvidenceKind.FORANDRING) != kinds[-2]
+    open_dataset_cached(paths, env=env)
+    assert open_dataset_cached(paths, env=env).with_findings() == whole
+
+
+@pytest.mark.parametrize("damaged", ["outline", "findings"])
+def test_a_corrupt_section_is_survived(data_file: Path, env: dict[str, str], damaged: str) -> None:
+    """A section that fails its check means reading the files: the answer stays right."""
+    paths = [data_file, FIXTURES / "overlay-adds.yaml"]
+    whole = load_dataset(paths)
+    open_dataset_cached(paths, env=env)
+    (entry_path,) = Path(env[cache.CACHE_DIR_ENV]).glob("*.lookup")
+    with cache_file.Entry.open(entry_path) as entry:  # type: ignore[union-attr]
+        label = next(label for label in entry.labels if label[0] == damaged)
+        offset, size, _ = entry._sections[label]
+    data = bytearray(entry_path.read_bytes())
+    data[offset + size // 2] ^= 0xFF
+    entry_path.write_bytes(bytes(data))
+    opened = open_dataset_cached(paths, env=env)
+    assert opened.outline == replace(whole, findings=())
+    assert opened.with_findings() == whole
+    assert opened.with_findings(FindingScope(themes=frozenset({"boern"}))) == within(
+        whole, FindingScope(themes=frozenset({"boern"}))
+    )
 
 
 def test_a_lookup_sees_any_of_its_files_change(data_file: Path, env: dict[str, str]) -> None:
     """Editing the base or the overlay, or naming the files otherwise, is a new lookup."""
     overlay = data_file.with_name("overlay.yaml")
     shutil.copyfile(FIXTURES / "overlay-adds.yaml", overlay)
-    load_dataset_cached([data_file, overlay], env=env)
+    load_cached([data_file, overlay], env)
     rewrite(data_file, "Om tryghed.", "Om trivsel.")
-    dataset = load_dataset_cached([data_file, overlay], env=env)
+    dataset = load_cached([data_file, overlay], env)
     assert dataset == load_dataset([data_file, overlay])
     assert dataset.themes[1].summary.da == "Om trivsel."
     overlay.write_text(overlay.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    assert load_dataset_cached([data_file, overlay], env=env) == load_dataset([data_file, overlay])
-    assert load_dataset_cached([data_file], env=env) == load_dataset([data_file])
+    assert load_cached([data_file, overlay], env) == load_dataset([data_file, overlay])
+    assert load_cached([data_file], env) == load_dataset([data_file])
 
 
 def test_a_lookup_sees_the_bundled_dataset_beneath_an_overlay_change(
@@ -178,12 +276,12 @@ def test_a_lookup_sees_the_bundled_dataset_beneath_an_overlay_change(
     shutil.copyfile(bundled_dataset_path(), bundled)
     monkeypatch.setattr(dataset, "bundled_dataset_path", lambda: bundled)
     paths = [FIXTURES / "overlay-extends.yaml"]
-    first = load_dataset_cached(paths, env=env)
+    first = load_cached(paths, env)
     assert first == load_dataset(paths)
     text = bundled.read_text(encoding="utf-8")
     assert "name: {da: Kriminalitet, en: Crime}" in text
     bundled.write_text(text.replace("en: Crime}", "en: Crimes}"), encoding="utf-8")
-    again = load_dataset_cached(paths, env=env)
+    again = load_cached(paths, env)
     assert again == load_dataset(paths) != first
 
 
@@ -192,7 +290,7 @@ def test_files_that_do_not_fit_together_are_reported_each_time(env: dict[str, st
     paths = [FIXTURE, FIXTURES / "overlay-collides.yaml"]
     for _ in range(2):
         with pytest.raises(DatasetError) as raised:
-            load_dataset_cached(paths, env=env)
+            load_cached(paths, env)
         assert raised.value.problems
     assert list(Path(env[cache.CACHE_DIR_ENV]).glob("*.lookup")) == []
 
@@ -207,7 +305,7 @@ def test_large_files_are_read_side_by_side(
     monkeypatch.setattr(cache, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     fail_if_parsed(monkeypatch)  # here; the workers parse
-    assert load_dataset_cached([data_file, overlay], env=env) == expected
+    assert load_cached([data_file, overlay], env) == expected
     assert len(entries(env)) == 2
 
 
@@ -221,7 +319,7 @@ def test_a_file_a_worker_cannot_read_is_reported_here(
         load_dataset([data_file, overlay])
     monkeypatch.setattr(cache, "PARALLEL_BYTES", 0)
     with pytest.raises(DatasetError) as side_by_side:
-        load_dataset_cached([data_file, overlay], env=env)
+        load_cached([data_file, overlay], env)
     assert side_by_side.value.problems == alone.value.problems
 
 
@@ -260,11 +358,11 @@ def test_the_content_hash_alone_catches_a_rewrite(
 
     monkeypatch.setattr(os, "stat", same_stat)
     monkeypatch.setattr(os, "fstat", same_fstat)
-    load_dataset_cached([data_file], env=env)
+    load_cached([data_file], env)
     rewrite(data_file, "Om tryghed.", "Om trivsel.")
     assert data_file.stat() == frozen
     assert read_layer_cached(data_file, env=env).content.themes[1].summary.da == "Om trivsel."
-    assert load_dataset_cached([data_file], env=env).themes[1].summary.da == "Om trivsel."
+    assert load_cached([data_file], env).themes[1].summary.da == "Om trivsel."
 
 
 def test_a_file_left_alone_is_known_by_its_stamps(
@@ -279,16 +377,16 @@ def test_a_file_left_alone_is_known_by_its_stamps(
         return checksum(path, identity)
 
     monkeypatch.setattr(cache, "_checksum", counted)
-    load_dataset_cached([data_file], env=env)
+    load_cached([data_file], env)
     read.clear()
-    load_dataset_cached([data_file], env=env)
+    load_cached([data_file], env)
     assert read == [data_file]  # just written: its bytes are compared on every lookup
     later = time.time_ns() + 2 * cache._SETTLED_NS
     monkeypatch.setattr(time, "time_ns", lambda: later)
     data_file.write_text(data_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    load_dataset_cached([data_file], env=env)  # read when it was already old
+    load_cached([data_file], env)  # read when it was already old
     read.clear()
-    assert load_dataset_cached([data_file], env=env) == load_dataset([data_file])
+    assert load_cached([data_file], env) == load_dataset([data_file])
     assert read == []
 
 
@@ -468,7 +566,7 @@ def _write_repeatedly(arguments: tuple[str, str, Any, int]) -> None:
     entry, key = file_entry(Path(path), directory)
     barrier.wait()
     for _ in range(times):
-        cache._write_entry(Path(directory), entry, key, layer)
+        cache._write_layer(entry, key, layer)
 
 
 def test_processes_loading_at_once_all_get_the_right_answer(
@@ -568,13 +666,26 @@ def test_a_cache_hit_imports_no_yaml(data_file: Path, env: dict[str, str]) -> No
 def test_a_snapshot_names_only_model_types() -> None:
     """Stored data names only record types of the package, each in its own shape."""
     layer = read_layer(FIXTURE)
-    version, tables = snapshot.dump_records(layer)
-    assert snapshot.load_records((version, tables)) == layer
+    version, roots, tables = snapshot.dump_records([layer])
+    assert snapshot.load_records((version, roots, tables), Layer) == (layer,)
     renamed = (("os:system", *tables[0][1:]), *tables[1:])
     with pytest.raises(snapshot.SnapshotError):
-        snapshot.load_records((version, renamed))
+        snapshot.load_records((version, roots, renamed), Layer)
     short = ((tables[0][0], tables[0][1], tables[0][2][:-1]), *tables[1:])
     with pytest.raises(snapshot.SnapshotError):
-        snapshot.load_records((version, short))
+        snapshot.load_records((version, roots, short), Layer)
     with pytest.raises(snapshot.SnapshotError):
-        snapshot.load_records((version + 1, tables))
+        snapshot.load_records((version + 1, roots, tables), Layer)
+    with pytest.raises(snapshot.SnapshotError):  # records of another type than asked for
+        snapshot.load_records((version, roots, tables), Dataset)
+
+
+def test_a_snapshot_keeps_records_in_order() -> None:
+    """Several records of one type come back in the order given, shared parts shared."""
+    findings = load_dataset(FIXTURE).findings
+    stored = snapshot.dump_records([*reversed(findings), findings[0]])
+    restored = snapshot.load_records(stored, type(findings[0]))
+    assert restored == (*reversed(findings), findings[0])
+    assert restored[-1] is restored[len(findings) - 1]
+    with pytest.raises(snapshot.SnapshotError):
+        snapshot.dump_records([findings[0], read_layer(FIXTURE)])

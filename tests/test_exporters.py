@@ -22,16 +22,32 @@ from boligsocial_cli.exporters import (
     glossary_row,
     theme_row,
 )
-from boligsocial_cli.model import Lang
+from boligsocial_cli.model import EvidenceKind, Lang
+from boligsocial_cli.query import count_findings
 
 DATASET = load_dataset(bundled_dataset_path())
+COUNTS = count_findings(DATASET.findings)
+
+
+def test_theme_and_evidence_map_rows_count_each_themes_findings() -> None:
+    """A theme's row counts its findings and effects; the map counts each kind and the total."""
+    maps = {row["id"]: row for row in evidence_map_rows(DATASET.themes, COUNTS, Lang.DA)}
+    for theme in DATASET.themes:
+        own = [finding for finding in DATASET.findings if finding.theme == theme.id]
+        row = theme_row(theme, COUNTS, Lang.DA)
+        effects = [finding for finding in own if finding.evidence is EvidenceKind.EFFEKT]
+        assert (row["findings"], row["effects"]) == (len(own), len(effects))
+        for kind in EvidenceKind:
+            assert maps[theme.id][kind.value] == sum(1 for f in own if f.evidence is kind)
+        assert maps[theme.id]["total"] == len(own)
+    assert sum(row["effects"] for row in (theme_row(t, COUNTS, Lang.DA) for t in DATASET.themes))
 
 
 def test_every_row_has_exactly_its_listings_fields_in_order() -> None:
     """Each row builder gives the fields its column constant names, in that order."""
     assert tuple(finding_row(DATASET.findings[0], Lang.DA)) == FINDING_COLUMNS
-    assert tuple(theme_row(DATASET.themes[0], DATASET, Lang.DA)) == THEME_COLUMNS
-    assert tuple(evidence_map_rows(DATASET, Lang.DA)[0]) == EVIDENCE_MAP_COLUMNS
+    assert tuple(theme_row(DATASET.themes[0], COUNTS, Lang.DA)) == THEME_COLUMNS
+    assert tuple(evidence_map_rows(DATASET.themes, COUNTS, Lang.DA)[0]) == EVIDENCE_MAP_COLUMNS
     assert tuple(challenge_row(DATASET.challenges[0], Lang.DA)) == CHALLENGE_COLUMNS
     assert tuple(glossary_row(DATASET.glossary[0], Lang.DA)) == GLOSSARY_COLUMNS
 

@@ -23,6 +23,7 @@ from typer.testing import CliRunner, Result
 
 from boligsocial_cli.cli import app
 from boligsocial_cli.errors import ExitCode
+from boligsocial_cli.model import EvidenceKind
 
 MINI_PATH = Path(__file__).parent / "fixtures" / "mini.yaml"
 MINI_TEXT = MINI_PATH.read_text(encoding="utf-8")
@@ -338,3 +339,49 @@ def test_generated_values_reach_the_model() -> None:
     assert ("findings", 0, "summary", "da") in TEXT_PATHS
     assert ("meta", "booklet", "cited_as") in TEXT_PATHS
     assert ("themes", 1, "name", "en") in TEXT_PATHS
+
+
+OVERLAID = ("--data", str(MINI_PATH), "--data", str(MINI_PATH.parent / "overlay-adds.yaml"))
+SCOPED_OPTIONS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("--theme"),
+            st.sampled_from(["kriminalitet", "tryg", "Segregering", "boern", "lokalt", "x"]),
+        ),
+        st.tuples(st.just("--evidence"), st.sampled_from([kind.value for kind in EvidenceKind])),
+        st.tuples(st.just("--search"), st.sampled_from(["unge", "effekt", "børn", "zzz"])),
+        st.tuples(st.just("--cites"), st.sampled_from(["SBi 2018:09", "hansen-2019"])),
+        st.tuples(st.just("--finding"), st.sampled_from(["fritidsjob", "boern-lokalt"])),
+        st.tuples(st.just("--format"), st.sampled_from(["json", "csv", "table"])),
+        st.just(("--effects-only",)),
+    ),
+    max_size=4,
+)
+
+
+@SETTINGS
+@given(
+    data=st.sampled_from([(), OVERLAID]),
+    command=st.sampled_from(["findings", "cite", "themes", "overview", "show"]),
+    options=SCOPED_OPTIONS,
+)
+def test_a_lookup_from_the_cache_answers_as_one_from_the_files(
+    tmp_dir: Path, data: tuple[str, ...], command: str, options: list[tuple[str, ...]]
+) -> None:
+    """Served from the cache, which reads only the findings a lookup's scope reaches, a
+    lookup prints exactly what it prints when every file is read whole."""
+    args = [*data, command, *itertools.chain.from_iterable(options)]
+    if command == "show":
+        args = [*data, command, "boern-lokalt" if data else "fritidsjob"]
+    cache_dir = str(tmp_dir / "scoped-cache")
+    answers = [
+        RUNNER.invoke(app, args, env={"BOLIGSOCIAL_CACHE_DIR": cache_dir, "COLUMNS": "120"})
+        for _ in range(2)  # the first may write the entry; the second is served from it
+    ]
+    uncached = RUNNER.invoke(app, args, env={"BOLIGSOCIAL_NO_CACHE": "1", "COLUMNS": "120"})
+    for answer in answers:
+        assert (answer.exit_code, answer.stdout, answer.stderr) == (
+            uncached.exit_code,
+            uncached.stdout,
+            uncached.stderr,
+        )

@@ -9,12 +9,16 @@ from boligsocial_cli.errors import UsageError
 from boligsocial_cli.model import Dataset, EvidenceKind
 from boligsocial_cli.query import (
     FindingFilter,
+    ReferenceSelection,
+    count_findings,
     filter_findings,
     fold,
     relax_empty_query,
     resolve_finding,
     resolve_reference,
     resolve_theme,
+    select_references,
+    within,
 )
 
 
@@ -147,3 +151,61 @@ def test_a_blank_reference_is_unknown_not_ambiguous(dataset: Dataset) -> None:
     """An empty --cites value names no work: it is refused as unknown."""
     with pytest.raises(UsageError, match="Unknown reference"):
         resolve_reference(dataset.references, " ")
+
+
+CHANGES_AND_EFFECTS = (EvidenceKind.FORANDRING, EvidenceKind.EFFEKT)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "themes", "kinds"),
+    [
+        (FindingFilter(), None, None),
+        (FindingFilter(themes=("kriminalitet",)), {"kriminalitet"}, None),
+        (FindingFilter(effects_only=True), None, {EvidenceKind.EFFEKT}),
+        (
+            FindingFilter(evidence=CHANGES_AND_EFFECTS, effects_only=True),
+            None,
+            {EvidenceKind.EFFEKT},
+        ),
+        (FindingFilter(evidence=(EvidenceKind.FORANDRING,), effects_only=True), None, set()),
+        (FindingFilter(search="unge", cites=("sbi-2018-09",), outcome="job"), None, None),
+    ],
+)
+def test_a_filter_scope_holds_every_finding_it_can_match(
+    dataset: Dataset, criteria: FindingFilter, themes: set[str] | None, kinds: set[str] | None
+) -> None:
+    """A filter's scope is its themes and evidence kinds; within it, it matches as before."""
+    scope = criteria.scope()
+    assert (scope.themes, scope.evidence) == (themes, kinds)
+    assert filter_findings(within(dataset, scope), criteria) == filter_findings(dataset, criteria)
+    assert len(within(dataset, scope).findings) <= len(dataset.findings)
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        ReferenceSelection(),
+        ReferenceSelection(booklet=True, keys=("sbi-2018-09",)),
+        ReferenceSelection(themes=("kriminalitet",)),
+        ReferenceSelection(themes=("tryghed-trivsel",), effects_only=True),
+        ReferenceSelection(effects_only=True),
+        ReferenceSelection(findings=("fritidsjob-tre-gange-chance",), themes=("segregering",)),
+    ],
+)
+def test_a_reference_selection_scope_holds_what_it_cites(
+    dataset: Dataset, selection: ReferenceSelection
+) -> None:
+    """The works a selection cites are found among the findings in its scope alone."""
+    scoped = within(dataset, selection.scope())
+    assert select_references(scoped, selection) == select_references(dataset, selection)
+    if not (selection.themes or selection.effects_only or selection.findings):
+        assert scoped.findings == ()
+
+
+def test_counts_are_per_theme_and_evidence_kind(dataset: Dataset) -> None:
+    """The counts add up to the findings, each pair counted as often as it occurs."""
+    counts = count_findings(dataset.findings)
+    assert sum(counts.values()) == len(dataset.findings)
+    first = dataset.findings[0]
+    same = [f for f in dataset.findings if (f.theme, f.evidence) == (first.theme, first.evidence)]
+    assert counts[first.theme, first.evidence] == len(same)

@@ -1,17 +1,20 @@
 """A cache of read and merged dataset files, so that a repeated lookup parses no YAML.
 
-Two kinds of entry live in the user cache directory:
+Two kinds of entry live in the user cache directory (each a `cache_file.Entry`):
 
 - a file's entry holds what `dataset.read_layer(path)` returns -- the file read and
   checked on its own, ready to be laid over others -- so that `read_layer_cached` can
   skip the parse whenever that file is unchanged (say, the bundled dataset beneath an
   overlay that was just edited);
 - a lookup's entry holds the `Dataset` that `dataset.load_dataset(paths)` merged from
-  those files, so that `load_dataset_cached` repeats a lookup without merging again.
+  those files, so that `open_dataset_cached` repeats a lookup without merging again. It
+  is stored in sections: the outline (everything but the findings), then the findings
+  of each theme and evidence kind, with their places in the dataset's order. A lookup
+  reads the outline, and then only the sections its `FindingScope` reaches: the three
+  findings of one theme among 100,000 are read without the other 99,997.
 
-Every entry holds its key and its records (as `snapshot` stores them), under a CRC-32
-of both that is checked before either is read. A file's key is what its entry must
-match:
+Every entry holds its key and its records (as `snapshot` stores them). A file's key is
+what its entry must match:
 
 - the path as given and resolved, and the origin label its records carry;
 - the file's size, modification and change times (nanoseconds), inode and device;
@@ -30,19 +33,14 @@ dataset an overlay `extends` -- still has the key it had.
 
 Only what is valid is cached: a file with problems of its own (a `LayerError`) and
 files that do not fit together are read and reported afresh each time. Anything wrong
-with the cache -- a missing, stale, truncated or corrupt entry, a directory that cannot
-be created or written -- means reading the files as if there were no cache: never an
-error, never a stale answer. A file that changes while it is read is not cached.
-Entries are written to a temporary file beside them and renamed into place, so readers
-and concurrent writers only ever see whole entries (the last writer wins; both were
-right).
+with the cache -- a missing, stale, truncated or corrupt entry or section, a directory
+that cannot be created or written -- means reading the files as if there were no
+cache: never an error, never a stale answer. A file that changes while it is read is
+not cached.
 
 The directory is `platformdirs.user_cache_dir("boligsocial")` (on Linux
 `~/.cache/boligsocial`), or BOLIGSOCIAL_CACHE_DIR; BOLIGSOCIAL_NO_CACHE=1 turns the cache
-off. Security: an entry is only as trustworthy as the directory it sits in. Entries are
-`marshal` data, which (unlike a pickle) cannot run code when read; the directory is
-created private (0700), and an entry that is not a regular file owned by the current
-user, or that others may write, is ignored.
+off. See `cache_file` for how entries are written, and why reading one runs no code.
 """
 
 from __future__ import annotations
@@ -55,17 +53,21 @@ import stat
 import sys
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import repeat
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from . import __version__
+from .cache_file import Entry, write_entry
 from .dataset import gc_paused, load_dataset, origin_label, read_layer
-from .model import Dataset
+from .model import Dataset, EvidenceKind, Finding
 from .overlay import Layer
+from .query import EVERY_FINDING, FindingCounts, FindingScope, count_findings, within
 
 CACHE_DIR_ENV = "BOLIGSOCIAL_CACHE_DIR"
 NO_CACHE_ENV = "BOLIGSOCIAL_NO_CACHE"
@@ -76,9 +78,6 @@ SLOW_LOAD_BYTES = 1024 * 1024
 PARALLEL_BYTES = 8 * 1024 * 1024
 """Files to parse this large together are parsed side by side, if there are two or more."""
 
-_MAGIC = b"boligsocial-cache\n"
-_LENGTH_BYTES = 8
-_CRC_BYTES = 4
 _CHUNK_BYTES = 1024 * 1024
 _NAMING, _STAMPS, _CTIME = 1, slice(2, None), 4
 """Where an identity holds the file's paths and origin label (which name its entries),
@@ -87,8 +86,9 @@ _PATH = 0
 """Where that naming holds the path as given."""
 _SETTLED_NS = 30 * 1_000_000_000
 """A file unchanged for this long is trusted by its stamps: see `_key`."""
-_ABANDONED_SECONDS = 3600
-"""A temporary file this old was left by a process that was killed while writing it."""
+_LAYER, _OUTLINE, _FINDINGS = ("layer",), ("outline",), "findings"
+"""The labels of sections: a file's layer, a lookup's outline, and (with a theme, an
+evidence kind and their number) a lookup's findings of one theme and evidence kind."""
 
 Identity = tuple[Any, ...]
 """The tool, the file's paths and origin label, its size, times, inode and device."""
@@ -97,8 +97,6 @@ Key = tuple[Identity, int, bool]
 ProgressFactory = Callable[[str, int], AbstractContextManager[object]]
 """Given what is read ("egne.yaml", "10 files") and its size, a context to read it in
 (for instance a spinner)."""
-
-RecordT = TypeVar("RecordT")
 
 
 def cache_directory(env: Mapping[str, str] = os.environ) -> Path | None:
@@ -129,20 +127,53 @@ def _user_cache_directory() -> Path:
     return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
-def load_dataset_cached(
+@dataclass(frozen=True, slots=True)
+class OpenedDataset:
+    """A dataset whose findings are read only as far as a lookup needs them."""
+
+    outline: Dataset
+    """Every part of the dataset but its findings (`findings` is empty)."""
+    counts: FindingCounts
+    read_findings: Callable[[FindingScope], tuple[Finding, ...]]
+    """The findings a scope holds, in the dataset's order."""
+
+    @classmethod
+    def whole(cls, dataset: Dataset) -> OpenedDataset:
+        """A dataset already read whole."""
+        return cls(
+            outline=replace(dataset, findings=()),
+            counts=count_findings(dataset.findings),
+            read_findings=lambda scope: within(dataset, scope).findings,
+        )
+
+    def with_findings(self, scope: FindingScope = EVERY_FINDING) -> Dataset:
+        """The dataset with those of its findings that `scope` holds (all, by default)."""
+        return replace(self.outline, findings=self.read_findings(scope))
+
+
+def open_dataset_cached(
     paths: Sequence[Path],
     *,
     env: Mapping[str, str] = os.environ,
     progress: ProgressFactory | None = None,
-) -> Dataset:
-    """`dataset.load_dataset(paths)`, from the cache when it holds these very files."""
+) -> OpenedDataset:
+    """The dataset `dataset.load_dataset(paths)` builds, opened for a lookup.
+
+    From the cache when it holds these very files: then the findings are read from the
+    entry only as the lookup asks for them. Otherwise the files are read (their own
+    entries used where they match), merged and stored for the next lookup.
+    """
     directory = cache_directory(env)
+
+    def read_whole() -> Dataset:  # without a lookup entry (but with the files' entries)
+        return load_dataset(paths, read=lambda path: _read_layer(path, directory, progress)[0])
+
     identities = [_identity(path) for path in paths] if directory is not None else [None]
     given = tuple(identity for identity in identities if identity is not None)
     if directory is None or len(given) < len(identities):  # a pipe, say: no lookup entry
-        return load_dataset(paths, read=lambda path: _read_layer(path, directory, progress)[0])
-    entry = directory / _entry_name(("lookup", *(identity[_NAMING] for identity in given)))
-    cached = _read_entry(entry, Dataset, lambda stored: _still_valid(stored, given))
+        return OpenedDataset.whole(read_whole())
+    entry_path = directory / _entry_name(("lookup", *(identity[_NAMING] for identity in given)))
+    cached = _open_lookup(entry_path, given, read_whole)
     if cached is not None:
         return cached
     merged: list[Key | None] = []
@@ -156,8 +187,78 @@ def load_dataset_cached(
     with gc_paused():  # merging makes as many objects as reading: see gc_paused
         dataset = load_dataset(paths, read=read)
     if None not in merged:  # every file unchanged while it was read
-        _write_entry(directory, entry, ("lookup", given, tuple(merged)), dataset)
-    return dataset
+        _write_lookup(entry_path, ("lookup", given, tuple(merged)), dataset)
+    return OpenedDataset.whole(dataset)
+
+
+def _open_lookup(
+    path: Path, given: tuple[Identity, ...], read_whole: Callable[[], Dataset]
+) -> OpenedDataset | None:
+    """The lookup entry at `path` if it was merged from these very files; else None."""
+    from .snapshot import load_records  # noqa: PLC0415
+
+    entry = Entry.open(path)
+    if entry is None:
+        return None
+    try:
+        if not _still_valid(entry.key, given):
+            entry.close()
+            return None
+        with gc_paused():
+            outline = load_records(entry.read(_OUTLINE), Dataset)[0]
+        runs = [label for label in entry.labels if label[0] == _FINDINGS]
+        counts = {(theme, EvidenceKind(kind)): count for _, theme, kind, count in runs}
+    except Exception:  # an entry that cannot be read is a miss, never an error
+        entry.close()
+        return None
+    total = sum(counts.values())
+
+    def read_findings(scope: FindingScope) -> tuple[Finding, ...]:
+        try:
+            with gc_paused():
+                return _findings_in(entry, runs, total, scope)
+        except Exception:  # a corrupt section: read the files as if there were no cache
+            return within(read_whole(), scope).findings
+
+    return OpenedDataset(outline, counts, read_findings)
+
+
+def _findings_in(
+    entry: Entry, runs: Sequence[Any], total: int, scope: FindingScope
+) -> tuple[Finding, ...]:
+    """The findings of the entry's sections that `scope` holds, each at its place."""
+    from .snapshot import SnapshotError, load_records  # noqa: PLC0415
+
+    places: list[Finding | None] = [None] * total
+    for label in runs:
+        _, theme, kind, count = label
+        if scope.holds(theme, EvidenceKind(kind)):
+            positions, records = entry.read(label)
+            findings = load_records(records, Finding)
+            if len(findings) != count or len(positions) != count:
+                raise SnapshotError(f"section {label!r} does not hold {count} findings")
+            deque(map(places.__setitem__, positions, findings), maxlen=0)
+    return tuple(filter(None, places))  # a record is never false: only the empty places go
+
+
+def _write_lookup(path: Path, key: Any, dataset: Dataset) -> None:
+    """Write a lookup's entry: its outline, and its findings by theme and evidence kind."""
+    from .snapshot import SnapshotError, dump_records  # noqa: PLC0415
+
+    positions: dict[tuple[str, EvidenceKind], list[int]] = {}
+    for position, finding in enumerate(dataset.findings):
+        positions.setdefault((finding.theme, finding.evidence), []).append(position)
+    try:
+        with gc_paused():
+            outline = marshal.dumps(dump_records([replace(dataset, findings=())]))
+            sections: list[tuple[Any, bytes]] = [(_OUTLINE, outline)]
+            for (theme, kind), places in positions.items():
+                run = [dataset.findings[position] for position in places]
+                data = (tuple(places), dump_records(run))
+                sections.append(((_FINDINGS, theme, kind.value, len(run)), marshal.dumps(data)))
+    except (SnapshotError, ValueError):
+        return
+    write_entry(path, key, sections)
 
 
 def read_layer_cached(
@@ -174,24 +275,45 @@ def _read_layer(
     identity = _identity(path) if directory is not None else None
     if directory is None or identity is None:
         return _parse(path, progress), None
-    entry = directory / _entry_name(("file", identity[_NAMING]))
-    matched: list[Key] = []
-
-    def matches(stored: Any) -> bool:
-        if _matches(stored, identity, path):
-            matched.append(stored)
-        return bool(matched)
-
-    cached = _read_entry(entry, Layer, matches)
+    entry_path = directory / _entry_name(("file", identity[_NAMING]))
+    cached = _read_layer_entry(entry_path, identity, path)
     if cached is not None:
-        return cached, matched[0]
+        return cached
     before = _key(path)
     layer = _parse(path, progress)
     after = _key(path)
     if before is None or after is None or before[:2] != after[:2]:
         return layer, None  # changed while it was read: this layer may not be this key's
-    _write_entry(directory, entry, before, layer)
+    _write_layer(entry_path, before, layer)
     return layer, before
+
+
+def _read_layer_entry(path: Path, identity: Identity, file: Path) -> tuple[Layer, Key] | None:
+    """The layer a file's entry holds, and its key, if that key is the file's now."""
+    from .snapshot import load_records  # noqa: PLC0415
+
+    entry = Entry.open(path)
+    if entry is None:
+        return None
+    with entry:
+        try:
+            if not _matches(entry.key, identity, file):
+                return None
+            with gc_paused():
+                return load_records(entry.read(_LAYER), Layer)[0], entry.key
+        except Exception:  # an entry that cannot be read is a miss, never an error
+            return None
+
+
+def _write_layer(path: Path, key: Key, layer: Layer) -> None:
+    from .snapshot import SnapshotError, dump_records  # noqa: PLC0415
+
+    try:
+        with gc_paused():
+            data = marshal.dumps(dump_records([layer]))
+    except (SnapshotError, ValueError):
+        return
+    write_entry(path, key, [(_LAYER, data)])
 
 
 def _read_side_by_side(
@@ -210,9 +332,11 @@ def _read_side_by_side(
     for path in paths:
         identity = _identity(path)
         if identity is not None and path not in todo:
-            opened = _open_entry(directory / _entry_name(("file", identity[_NAMING])))
-            if opened is None or opened[0][0] != identity:
+            entry = Entry.open(directory / _entry_name(("file", identity[_NAMING])))
+            if entry is None or entry.key[0] != identity:
                 todo.append(path)
+            if entry is not None:
+                entry.close()
     size = sum(path.stat().st_size for path in todo)
     if processors < 2 or len(todo) < 2 or size < PARALLEL_BYTES:  # noqa: PLR2004 - two
         return
@@ -344,92 +468,3 @@ def _entry_name(parts: tuple[Any, ...]) -> str:
     """A file name for an entry: from the paths and origins it is for, not their contents."""
     name = repr(parts).encode("utf-8", "surrogateescape")
     return f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.{parts[0]}"
-
-
-def _read_entry(entry: Path, kind: type[RecordT], matches: Callable[[Any], bool]) -> RecordT | None:
-    """The `kind` in `entry` if the entry is ours, whole, and its key `matches`; else None."""
-    from .snapshot import load_records  # noqa: PLC0415
-
-    opened = _open_entry(entry)
-    if opened is None:
-        return None
-    key, records = opened
-    try:
-        if not matches(key):
-            return None
-        with gc_paused():
-            found = load_records(marshal.loads(records))  # noqa: S302 - see the module doc
-    except Exception:  # an entry that cannot be read is a miss, never an error
-        return None
-    return found if isinstance(found, kind) else None
-
-
-def _open_entry(entry: Path) -> tuple[Any, memoryview] | None:
-    """The key and the stored records of an entry that is ours and whole; else None."""
-    try:
-        with entry.open("rb") as stream:
-            info = os.fstat(stream.fileno())
-            if not _private(info):
-                return None
-            data = stream.read()
-        header = len(_MAGIC) + _LENGTH_BYTES + _CRC_BYTES
-        if len(data) < header or data[: len(_MAGIC)] != _MAGIC:
-            return None
-        key_length = int.from_bytes(data[len(_MAGIC) : len(_MAGIC) + _LENGTH_BYTES], "big")
-        checksum = int.from_bytes(data[header - _CRC_BYTES : header], "big")
-        body = memoryview(data)[header:]
-        if zlib.crc32(body) != checksum:  # checked before marshal reads a byte of it
-            return None
-        return marshal.loads(body[:key_length]), body[key_length:]  # noqa: S302 - module doc
-    except Exception:  # an entry that cannot be read is a miss, never an error
-        return None
-
-
-def _private(info: os.stat_result) -> bool:
-    """A regular file of the current user that nobody else may write."""
-    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    return stat.S_ISREG(info.st_mode) and owner_ok and not info.st_mode & 0o022
-
-
-def _write_entry(directory: Path, entry: Path, key: Any, record: object) -> None:
-    """Write the entry atomically; give up silently if the cache cannot be written."""
-    import tempfile  # noqa: PLC0415 - only when an entry is written
-
-    from .snapshot import SnapshotError, dump_records  # noqa: PLC0415
-
-    try:
-        with gc_paused():
-            payload = marshal.dumps(dump_records(record))
-            encoded_key = marshal.dumps(key)
-    except (SnapshotError, ValueError):
-        return
-    temporary: str | None = None
-    try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _remove_abandoned(directory, entry.name)
-        descriptor, temporary = tempfile.mkstemp(
-            dir=directory, prefix=f".{entry.name}.", suffix=".tmp"
-        )
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(_MAGIC)
-            stream.write(len(encoded_key).to_bytes(_LENGTH_BYTES, "big"))
-            stream.write(zlib.crc32(payload, zlib.crc32(encoded_key)).to_bytes(_CRC_BYTES, "big"))
-            stream.write(encoded_key)
-            stream.write(payload)
-        Path(temporary).replace(entry)
-        temporary = None
-    except OSError:
-        pass  # an unwritable cache only means parsing again next time
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                Path(temporary).unlink()
-
-
-def _remove_abandoned(directory: Path, name: str) -> None:
-    """Remove this entry's temporary files that a killed process left behind."""
-    now = time.time()
-    for temporary in directory.glob(f".{name}.*.tmp"):
-        with contextlib.suppress(OSError):
-            if now - temporary.stat().st_mtime > _ABANDONED_SECONDS:
-                temporary.unlink()

@@ -9,6 +9,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,7 +20,7 @@ from typer.core import TyperGroup
 
 from . import __version__, coercion
 from .bibliography import BibliographyFormat
-from .cache import load_dataset_cached
+from .cache import OpenedDataset, open_dataset_cached
 from .dataset import dataset_paths, validate_files
 from .errors import BoligsocialError, ExitCode, UsageError
 from .exporters import (
@@ -39,7 +40,9 @@ from .exporters import (
 )
 from .model import Dataset, EvidenceKind, Lang
 from .query import (
+    EVERY_FINDING,
     FindingFilter,
+    FindingScope,
     ReferenceSelection,
     filter_findings,
     filter_glossary,
@@ -185,13 +188,20 @@ def _global_options(
     ctx.obj = {"data": tuple(data or ()), "debug": debug}
 
 
-_KEPT: list[Dataset] = []
-"""The dataset this run loaded, which `main` leaves to the operating system at exit."""
+_KEPT: list[object] = []
+"""What this run read of the dataset, which `main` leaves to the operating system at exit."""
 
 
-def _dataset(ctx: typer.Context) -> Dataset:
-    dataset = load_dataset_cached(dataset_paths(ctx.obj["data"]), progress=_reading_status)
-    _KEPT[:] = [dataset]
+def _opened(ctx: typer.Context) -> OpenedDataset:
+    opened = open_dataset_cached(dataset_paths(ctx.obj["data"]), progress=_reading_status)
+    _KEPT.append(opened)
+    return opened
+
+
+def _dataset(opened: OpenedDataset, scope: FindingScope = EVERY_FINDING) -> Dataset:
+    """The dataset with the findings in `scope`: the others need not be read."""
+    dataset = opened.with_findings(scope)
+    _KEPT.append(dataset)
     return dataset
 
 
@@ -263,33 +273,35 @@ def themes(
 
     Example: boligsocial themes --lang en
     """
-    dataset = _dataset(ctx)
-    rows = [theme_row(theme, dataset, lang) for theme in dataset.themes]
+    opened = _opened(ctx)
+    rows = [theme_row(theme, opened.counts, lang) for theme in opened.outline.themes]
     _emit(rows, THEME_COLUMNS, output, lambda width: themes_view(rows, lang, width))
 
 
 def _completions(
-    ctx: typer.Context, incomplete: str, ids_of: Callable[[Dataset], Iterable[str]]
+    ctx: typer.Context, incomplete: str, ids_of: Callable[[OpenedDataset], Iterable[str]]
 ) -> list[str]:
     """Ids from the dataset the command line names (its --data too) that start as typed."""
     paths = ctx.find_root().params.get("data") or ()
     try:
-        dataset = load_dataset_cached(dataset_paths(tuple(paths)))
+        ids = list(ids_of(open_dataset_cached(dataset_paths(tuple(paths)))))
     except BoligsocialError:
         return []
-    return [id_ for id_ in ids_of(dataset) if fold(id_).startswith(fold(incomplete))]
+    return [id_ for id_ in ids if fold(id_).startswith(fold(incomplete))]
 
 
 def _complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _completions(ctx, incomplete, lambda dataset: (t.id for t in dataset.themes))
+    return _completions(ctx, incomplete, lambda opened: (t.id for t in opened.outline.themes))
 
 
 def _complete_finding(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _completions(ctx, incomplete, lambda dataset: (f.id for f in dataset.findings))
+    return _completions(
+        ctx, incomplete, lambda opened: (f.id for f in opened.read_findings(EVERY_FINDING))
+    )
 
 
 def _complete_reference(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _completions(ctx, incomplete, lambda dataset: (r.id for r in dataset.references))
+    return _completions(ctx, incomplete, lambda opened: (r.id for r in opened.outline.references))
 
 
 ThemeOption = Annotated[
@@ -388,20 +400,22 @@ def findings(
 
     Example: boligsocial findings --theme kriminalitet --effects-only
     """
-    dataset = _dataset(ctx)
+    opened = _opened(ctx)
+    outline = opened.outline
     criteria = FindingFilter(
-        themes=tuple(resolve_theme(dataset.themes, typed).id for typed in theme or ()),
+        themes=tuple(resolve_theme(outline.themes, typed).id for typed in theme or ()),
         evidence=tuple(evidence or ()),
         effects_only=effects_only,
         search=search,
-        cites=tuple(resolve_reference(dataset.references, typed).id for typed in cites or ()),
+        cites=tuple(resolve_reference(outline.references, typed).id for typed in cites or ()),
         target_group=target_group,
         outcome=outcome,
         activity=activity,
     )
+    dataset = _dataset(opened, criteria.scope())
     found = filter_findings(dataset, criteria)
     if not found:
-        _explain_empty(dataset, criteria, lang)
+        _explain_empty(_dataset(opened), criteria, lang)
         if output is OutputFormat.TABLE:
             return
     rows = [finding_row(finding, lang) for finding in found]
@@ -436,7 +450,7 @@ def show(
 
     Example: boligsocial show fritidsjob-tre-gange-chance
     """
-    dataset = _dataset(ctx)
+    dataset = _dataset(_opened(ctx))
     finding = resolve_finding(dataset.findings, finding_id)
     cited = select_references(dataset, ReferenceSelection(findings=(finding.id,)))
     bibliography = None
@@ -455,13 +469,13 @@ def overview(
 
     Example: boligsocial overview --lang en
     """
-    dataset = _dataset(ctx)
-    rows = evidence_map_rows(dataset, lang)
+    opened = _opened(ctx)
+    rows = evidence_map_rows(opened.outline.themes, opened.counts, lang)
     _emit(
         rows,
         EVIDENCE_MAP_COLUMNS,
         output,
-        lambda width: evidence_map_view(rows, dataset, lang, width),
+        lambda width: evidence_map_view(rows, opened.outline, lang, width),
     )
 
 
@@ -473,8 +487,7 @@ def challenges(
 
     Example: boligsocial challenges --format markdown
     """
-    dataset = _dataset(ctx)
-    rows = [challenge_row(challenge, lang) for challenge in dataset.challenges]
+    rows = [challenge_row(challenge, lang) for challenge in _opened(ctx).outline.challenges]
     shown = (("id", "id"), ("text", "challenge"))
     _emit(rows, CHALLENGE_COLUMNS, output, lambda width: simple_view(rows, shown, lang, width))
 
@@ -497,10 +510,10 @@ def glossary(
 
     Example: boligsocial glossary helhedsplan
     """
-    dataset = _dataset(ctx)
-    entries = filter_glossary(dataset.glossary, term) if term else dataset.glossary
+    everything = _opened(ctx).outline.glossary
+    entries = filter_glossary(everything, term) if term else everything
     if not entries:
-        terms = ", ".join(entry.term for entry in dataset.glossary)
+        terms = ", ".join(entry.term for entry in everything)
         raise UsageError(f"No glossary term matches {term!r}. Terms: {terms}.")
     rows = [glossary_row(entry, lang) for entry in entries]
     shown = (
@@ -518,8 +531,7 @@ def about(ctx: typer.Context, lang: LangOption = Lang.DA) -> None:
 
     Example: boligsocial about --lang en
     """
-    dataset = _dataset(ctx)
-    _stdout().print(about_view(dataset, lang))
+    _stdout().print(about_view(_opened(ctx).outline, lang))
 
 
 @app.command()
@@ -577,18 +589,21 @@ def cite(
     """
     from .bibliography import CslStyle, ExportOptions, export_references, parse_style  # noqa: PLC0415
 
-    dataset = _dataset(ctx)
+    opened = _opened(ctx)
+    outline = opened.outline
     chosen_style = parse_style(style)
     if isinstance(chosen_style, CslStyle):
         for warning in chosen_style.schema_warnings:
             _messages().print(escape_control(f"Warning: {warning}"), markup=False)
-    selection = ReferenceSelection(
-        keys=tuple(resolve_reference(dataset.references, key).id for key in keys or ()),
-        findings=tuple(resolve_finding(dataset.findings, typed).id for typed in finding or ()),
-        themes=tuple(resolve_theme(dataset.themes, typed).id for typed in theme or ()),
+    chosen = ReferenceSelection(
+        keys=tuple(resolve_reference(outline.references, key).id for key in keys or ()),
+        themes=tuple(resolve_theme(outline.themes, typed).id for typed in theme or ()),
         effects_only=effects_only,
         booklet=booklet,
     )
+    dataset = _dataset(opened, EVERY_FINDING if finding else chosen.scope())  # ids have no theme
+    found = tuple(resolve_finding(dataset.findings, typed).id for typed in finding or ())
+    selection = replace(chosen, findings=found)
     references = select_references(dataset, selection)
     if not references:
         message = label("nothing_to_cite", lang)

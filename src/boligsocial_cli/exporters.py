@@ -8,7 +8,6 @@ from typing import Any
 
 from .model import (
     Challenge,
-    Dataset,
     EvidenceKind,
     Finding,
     GlossaryEntry,
@@ -16,6 +15,7 @@ from .model import (
     Localized,
     Theme,
 )
+from .query import FindingCounts
 from .safe_text import escape_control, escape_json_controls
 
 Row = dict[str, Any]
@@ -77,28 +77,26 @@ def finding_row(finding: Finding, lang: Lang) -> Row:
     }
 
 
-def theme_row(theme: Theme, dataset: Dataset, lang: Lang) -> Row:
+def theme_row(theme: Theme, counts: FindingCounts, lang: Lang) -> Row:
     """A theme with its number of findings and of effect measurements."""
-    findings = [finding for finding in dataset.findings if finding.theme == theme.id]
     return {
         "id": theme.id,
         "name": theme.name.in_lang(lang),
-        "findings": len(findings),
-        "effects": sum(1 for finding in findings if finding.evidence is EvidenceKind.EFFEKT),
+        "findings": sum(counts.get((theme.id, kind), 0) for kind in EvidenceKind),
+        "effects": counts.get((theme.id, EvidenceKind.EFFEKT), 0),
         "summary": theme.summary.in_lang(lang),
         "origin": theme.origin,
     }
 
 
-def evidence_map_rows(dataset: Dataset, lang: Lang) -> list[Row]:
+def evidence_map_rows(themes: Sequence[Theme], counts: FindingCounts, lang: Lang) -> list[Row]:
     """Themes by evidence kinds: one row per theme with a count per kind, and a total."""
     rows = []
-    for theme in dataset.themes:
-        findings = [finding for finding in dataset.findings if finding.theme == theme.id]
+    for theme in themes:
         row: Row = {"id": theme.id, "name": theme.name.in_lang(lang)}
         for kind in EvidenceKind:
-            row[kind.value] = sum(1 for finding in findings if finding.evidence is kind)
-        row["total"] = len(findings)
+            row[kind.value] = counts.get((theme.id, kind), 0)
+        row["total"] = sum(counts.get((theme.id, kind), 0) for kind in EvidenceKind)
         row["origin"] = theme.origin
         rows.append(row)
     return rows

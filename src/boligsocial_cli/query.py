@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
 from .errors import UsageError
@@ -130,6 +131,45 @@ def _loose(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.replace(" og ", " ").replace(" and ", " "))
 
 
+FindingCounts = Mapping[tuple[str, EvidenceKind], int]
+"""How many findings each theme has of each evidence kind (pairs with none left out)."""
+
+
+def count_findings(findings: Iterable[Finding]) -> FindingCounts:
+    """The number of findings per theme and evidence kind."""
+    return Counter((finding.theme, finding.evidence) for finding in findings)
+
+
+@dataclass(frozen=True, slots=True)
+class FindingScope:
+    """The findings a lookup may need: those of these themes and evidence kinds (None: any).
+
+    A lookup given only the findings in its scope answers as it would given all of them,
+    so a large dataset's findings need only be read as far as a lookup's scope reaches.
+    """
+
+    themes: frozenset[str] | None = None
+    evidence: frozenset[EvidenceKind] | None = None
+
+    def holds(self, theme: str, evidence: EvidenceKind) -> bool:
+        """Whether findings of this theme and evidence kind are in scope."""
+        return (self.themes is None or theme in self.themes) and (
+            self.evidence is None or evidence in self.evidence
+        )
+
+
+EVERY_FINDING = FindingScope()
+NO_FINDING = FindingScope(themes=frozenset())
+
+
+def within(dataset: Dataset, scope: FindingScope) -> Dataset:
+    """The dataset with only the findings that `scope` holds."""
+    if scope == EVERY_FINDING:
+        return dataset
+    kept = tuple(f for f in dataset.findings if scope.holds(f.theme, f.evidence))
+    return replace(dataset, findings=kept)
+
+
 @dataclass(frozen=True, slots=True)
 class FindingFilter:
     """A set of filters that combine (AND); empty fields do not filter."""
@@ -142,6 +182,13 @@ class FindingFilter:
     target_group: str | None = None
     outcome: str | None = None
     activity: str | None = None
+
+    def scope(self) -> FindingScope:
+        """The findings these filters can match at all: their themes and evidence kinds."""
+        kinds = frozenset(self.evidence) if self.evidence else None
+        if self.effects_only:
+            kinds = frozenset({EvidenceKind.EFFEKT}) & (kinds or {EvidenceKind.EFFEKT})
+        return FindingScope(themes=frozenset(self.themes) if self.themes else None, evidence=kinds)
 
     def active(self) -> tuple[tuple[str, Callable[[Finding], bool]], ...]:
         """The filters in use, each as (the option that set it, its predicate)."""
@@ -267,6 +314,14 @@ class ReferenceSelection:
     def is_everything(self) -> bool:
         """Whether nothing narrows the selection."""
         return not (self.keys or self.findings or self.themes or self.effects_only or self.booklet)
+
+    def scope(self) -> FindingScope:
+        """The findings `select_references` looks at for this selection."""
+        if self.findings:
+            return EVERY_FINDING  # ids say nothing of their theme
+        if self.themes or self.effects_only:
+            return FindingFilter(themes=self.themes, effects_only=self.effects_only).scope()
+        return NO_FINDING
 
 
 def _reference_order(reference: Reference) -> tuple[str, str, str]:

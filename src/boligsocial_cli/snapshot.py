@@ -1,9 +1,10 @@
 """Records as plain data that `marshal` can store, and back: the format of the cache.
 
-A graph of records (a `Layer`: a file's `DatasetFile`, with the places and links of its
-parts) is stored as one table per record type and one column per field: text, numbers
-and tuples of text as they are, enum members as their values, records as their row
-numbers (-1 for None), mappings as their keys and values. Each table says how its
+Records of one type (a file's `Layer`, a dataset, a run of findings), with every record
+they hold, are stored as one table per record type and one column per field: text,
+numbers and tuples of text as they are, enum members as their values, records as their
+row numbers (-1 for None), mappings as their keys and values; the records asked for are
+row numbers of the first table. Each table says how its
 columns are stored, so restoring needs no type hints: it makes every row first, then
 fills each column with one loop that runs in C (`map` over the field's slot
 descriptor). 100,000 findings come back twice as fast as from a pickle, and loading
@@ -19,17 +20,19 @@ from __future__ import annotations
 
 import types
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from itertools import chain, repeat
 from operator import attrgetter
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from . import model, overlay, validate
 
-FORMAT = 3
+FORMAT = 4
 """Changes whenever the layout changes; part of every cache key."""
+
+RecordT = TypeVar("RecordT")
 
 _MODULES = {module.__name__: module for module in (model, validate, overlay)}
 """Where the record and enum types that may be stored are defined."""
@@ -197,11 +200,14 @@ def _encode_column(spec: Spec, values: list[Any], row_of: dict[int, int]) -> tup
     return tuple(_encode(spec, value, row_of) for value in values)
 
 
-def dump_records(root: object) -> tuple[Any, ...]:
-    """`root` and every record it holds, as plain data for `marshal`; see the module doc."""
+def dump_records(roots: Sequence[object]) -> tuple[Any, ...]:
+    """Records of one type, and every record they hold, as plain data for `marshal`."""
+    root_types = {type(root) for root in roots}
+    if len(root_types) > 1:
+        raise SnapshotError("the records to store are not all of one type")
     rows: dict[type, list[object]] = {}
     row_of: dict[int, int] = {}
-    pending: list[object] = [root]
+    pending: list[object] = list(roots)
     while pending:  # a table's new rows at a time, breadth first
         by_type: dict[type, list[object]] = {}
         for record in pending:
@@ -223,7 +229,7 @@ def dump_records(root: object) -> tuple[Any, ...]:
             for name, spec in columns
         )
         tables.append((_name(record_type), len(table), columns, cells))
-    return (FORMAT, tuple(tables))
+    return (FORMAT, tuple(row_of[id(root)] for root in roots), tuple(tables))
 
 
 def _known_type(name: object, *, record: bool) -> type:
@@ -236,10 +242,10 @@ def _known_type(name: object, *, record: bool) -> type:
     return found  # type: ignore[return-value] # checked just above
 
 
-def load_records(data: Any) -> object:
-    """The root record of data made by `dump_records`; SnapshotError if it is not such data."""
+def load_records(data: Any, record_type: type[RecordT]) -> tuple[RecordT, ...]:
+    """The records of `record_type` that `dump_records` stored; SnapshotError for other data."""
     try:
-        version, tables = data
+        version, roots, tables = data
     except (TypeError, ValueError):
         raise SnapshotError("not a snapshot of records") from None
     if version != FORMAT:
@@ -247,16 +253,19 @@ def load_records(data: Any) -> object:
     try:
         typed = [(_known_type(name, record=True), *rest) for name, *rest in tables]
         rows: dict[type, list[Any]] = {
-            record_type: [*map(object.__new__, [record_type] * count), None]
-            for record_type, count, _, _ in typed
+            stored_type: [*map(object.__new__, [stored_type] * count), None]
+            for stored_type, count, _, _ in typed
         }
-        for record_type, count, columns, cells in typed:
-            _fill(record_type, count, columns, cells, rows)
-        return rows[typed[0][0]][0]
+        for stored_type, count, columns, cells in typed:
+            _fill(stored_type, count, columns, cells, rows)
+        found = tuple(map(rows.get(record_type, _NO_ROWS).__getitem__, roots))
     except SnapshotError:
         raise
     except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
         raise SnapshotError(f"not a snapshot of records: {error!r}") from None
+    if not all(type(record) is record_type for record in found):
+        raise SnapshotError(f"not a snapshot of {record_type.__qualname__} records")
+    return found
 
 
 def _fill(
