@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from boligsocial_cli.dataset import bundled_dataset_path, load_dataset
 from boligsocial_cli.errors import UsageError
@@ -120,6 +125,49 @@ def test_search_covers_quotes_and_citations_accent_insensitively(dataset: Datase
     assert [f.id for f in by_quote] == ["netvaerksmoedre-uddannelse"]
     by_author = filter_findings(dataset, FindingFilter(search="Geerdsen"))
     assert [f.id for f in by_author] == ["maends-ledighed"]
+
+
+def test_search_looks_in_every_text_a_finding_is_known_by(dataset: Dataset) -> None:
+    """Each of a finding's texts, its theme's names and its works' names and titles find it;
+    words from different ones combine."""
+    themes = {theme.id: theme for theme in dataset.themes}
+    references = {reference.id: reference for reference in dataset.references}
+    for finding in dataset.findings:
+        theme = themes[finding.theme]
+        texts = [finding.quote, finding.summary.en, theme.name.en]
+        for work in (references[citation] for citation in finding.citations[:1]):
+            texts += [work.cited_as, work.title or "", *(name.family or "" for name in work.author)]
+        texts += [text.en for text in (finding.target_group, finding.outcome) if text]
+        words = [max(text.split(), key=len) for text in texts if text.split()]
+        for word in words:
+            found = filter_findings(dataset, FindingFilter(search=word.upper()))
+            assert finding in found, (finding.id, word)
+        both = filter_findings(dataset, FindingFilter(search=f"{words[0]} {words[-1]}"))
+        assert finding in both
+
+
+def _fold_char_by_char(text: str) -> str:
+    """What `fold` means, written plainly: a reference to test the fast one against."""
+    text = text.casefold()
+    text = "".join({"æ": "ae", "ø": "oe", "å": "aa"}.get(ch, ch) for ch in text)
+    kept = (ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = re.sub(
+        "aa|ae|oe", lambda match: {"aa": "a", "ae": "a", "oe": "o"}[match[0]], "".join(kept)
+    )
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(),
+            st.sampled_from("æøåÆØÅaeo éüẞﬁ\u0301\u0308\u2028\u00a0\t\n"),
+        )
+    )
+)
+def test_fold_is_the_plain_definition(text: str) -> None:
+    """The fast fold gives exactly what folding character by character gives."""
+    assert fold(text) == _fold_char_by_char(text)
 
 
 def test_an_empty_query_is_relaxed_by_its_narrowest_filter(dataset: Dataset) -> None:
