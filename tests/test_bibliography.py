@@ -30,7 +30,6 @@ from citeproc.source.json import CiteProcJSON
 from boligsocial_cli.bibliography import (
     LOCALES,
     REFERENCE_EXPORTERS,
-    BibliographyFormat,
     CitationStyle,
     CslStyle,
     ExportOptions,
@@ -53,6 +52,7 @@ from boligsocial_cli.bibliography import (
 )
 from boligsocial_cli.dataset import build_record
 from boligsocial_cli.errors import UsageError
+from boligsocial_cli.formats import BibliographyFormat
 from boligsocial_cli.model import Lang, Name, Reference, VerificationStatus, record_fields
 
 DA, EN = Lang.DA, Lang.EN

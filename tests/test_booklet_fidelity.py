@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from boligsocial_cli.dataset import bundled_dataset_path, load_dataset, validate_files
+from boligsocial_cli.dataset import load_dataset, validate_files
+from boligsocial_cli.locations import bundled_dataset_path
 from boligsocial_cli.model import Dataset, EvidenceKind
 from boligsocial_cli.source_text import SourceText, fold_source
 

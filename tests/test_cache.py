@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
-from boligsocial_cli import cache, cache_file, dataset, snapshot
+from boligsocial_cli import cache, cache_file, dataset, locations, snapshot
 from boligsocial_cli.cache import open_dataset_cached, read_layer_cached
-from boligsocial_cli.dataset import bundled_dataset_path, load_dataset, read_layer
+from boligsocial_cli.dataset import load_dataset, read_layer
 from boligsocial_cli.errors import DatasetError
+from boligsocial_cli.locations import bundled_dataset_path
 from boligsocial_cli.model import Dataset, EvidenceKind
 from boligsocial_cli.overlay import Layer
 from boligsocial_cli.query import (
@@ -86,7 +87,7 @@ def fail_if_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     def parse(path: Path) -> Layer:
         raise AssertionError(f"{path} was parsed, not read from the cache")
 
-    monkeypatch.setattr(cache, "read_layer", parse)
+    monkeypatch.setattr(dataset, "read_layer", parse)
 
 
 def rewrite(path: Path, old: str, new: str) -> None:
@@ -175,7 +176,7 @@ def test_a_repeated_lookup_is_served_merged(
     def no_merge(*_: object, **__: object) -> None:
         raise AssertionError("merged again")
 
-    monkeypatch.setattr(cache, "load_dataset", no_merge)
+    monkeypatch.setattr(dataset, "load_dataset", no_merge)
     assert load_cached(paths, env) == expected
 
 
@@ -209,7 +210,7 @@ def test_a_lookup_reads_only_the_sections_its_scope_reaches(
         return original(entry, label)
 
     monkeypatch.setattr(cache_file.Entry, "read", recording)
-    monkeypatch.setattr(cache, "load_dataset", None)  # served from the entry, not merged
+    monkeypatch.setattr(dataset, "load_dataset", None)  # served from the entry, not merged
     opened = open_dataset_cached(paths, env=env)
     assert opened.outline == replace(whole, findings=())
     assert opened.counts == count_findings(whole.findings)
@@ -274,7 +275,7 @@ def test_a_lookup_sees_the_bundled_dataset_beneath_an_overlay_change(
     """An overlay that `extends: bundled` is stale once the bundled file changes, unnamed."""
     bundled = tmp_path / "bundled.yaml"
     shutil.copyfile(bundled_dataset_path(), bundled)
-    monkeypatch.setattr(dataset, "bundled_dataset_path", lambda: bundled)
+    monkeypatch.setattr(locations, "bundled_dataset_path", lambda: bundled)
     paths = [FIXTURES / "overlay-extends.yaml"]
     first = load_cached(paths, env)
     assert first == load_dataset(paths)
@@ -613,10 +614,10 @@ def test_a_file_changed_while_it_is_read_is_not_cached(
         path.write_text(text.replace("Om tryghed.", "Om trivsel."), encoding="utf-8")
         return layer
 
-    monkeypatch.setattr(cache, "read_layer", read_then_edit)
+    monkeypatch.setattr(dataset, "read_layer", read_then_edit)
     read_layer_cached(data_file, env=env)
     assert entries(env) == []
-    monkeypatch.setattr(cache, "read_layer", read_layer)
+    monkeypatch.setattr(dataset, "read_layer", read_layer)
     assert read_layer_cached(data_file, env=env).content.themes[1].summary.da == "Om trivsel."
 
 
@@ -641,26 +642,38 @@ def test_progress_is_shown_only_while_a_large_file_is_parsed(
     assert len(shown) == 1
 
 
-def test_a_cache_hit_imports_no_yaml(data_file: Path, env: dict[str, str]) -> None:
-    """Served from the cache, a lookup imports neither PyYAML nor the YAML reader."""
-    read_layer_cached(data_file, env=env)
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        (["findings", "-f", "json"], '"id": "boern-effekt"'),
+        (["findings", "--theme", "boern"], "boern-effekt"),
+        (["themes"], "boern"),
+    ],
+)
+def test_a_lookup_served_from_the_cache_imports_no_reader(
+    data_file: Path, env: dict[str, str], command: list[str], shown: str
+) -> None:
+    """Served from the cache, a lookup imports neither PyYAML, the YAML reader, the
+    checks and merging of files, nor the bibliography: only what it uses."""
+    open_dataset_cached([data_file], env=env)
+    unused = ("yaml", "safe_yaml", "dataset", "validate", "overlay", "bibliography", "citeproc")
     code = (
         "import sys\n"
-        f"sys.argv = ['boligsocial', '--data', {str(data_file)!r}, 'findings', '-f', 'json']\n"
+        f"sys.argv = ['boligsocial', '--data', {str(data_file)!r}, *{command!r}]\n"
         "from boligsocial_cli.cli import main\n"
         "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml'"
-        " or m.endswith('.safe_yaml')), file=sys.stderr)\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[-1] in {unused!r}),"
+        " file=sys.stderr)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env={**os.environ, **env},
+        env={**os.environ, **env, "COLUMNS": "120"},
         capture_output=True,
         text=True,
         check=True,
     )
     assert result.stderr.splitlines()[-1] == "[]"
-    assert '"id": "boern-effekt"' in result.stdout
+    assert shown in result.stdout
 
 
 def test_a_snapshot_names_only_model_types() -> None:

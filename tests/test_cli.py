@@ -16,7 +16,7 @@ import yaml
 from boligsocial_cli import __version__
 from boligsocial_cli.cli import app
 from boligsocial_cli.errors import ExitCode
-from boligsocial_cli.exporters import OutputFormat
+from boligsocial_cli.formats import OutputFormat
 
 from .conftest import BOOKLET_TEXT, FIXTURES, Invoke, complete
 

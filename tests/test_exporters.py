@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from boligsocial_cli.dataset import bundled_dataset_path, load_dataset
+from boligsocial_cli.dataset import load_dataset
 from boligsocial_cli.exporters import (
     CHALLENGE_COLUMNS,
     EVIDENCE_MAP_COLUMNS,
@@ -15,13 +15,14 @@ from boligsocial_cli.exporters import (
     GLOSSARY_COLUMNS,
     LISTING_EXPORTERS,
     THEME_COLUMNS,
-    OutputFormat,
     challenge_row,
     evidence_map_rows,
     finding_row,
     glossary_row,
     theme_row,
 )
+from boligsocial_cli.formats import OutputFormat
+from boligsocial_cli.locations import bundled_dataset_path
 from boligsocial_cli.model import EvidenceKind, Lang
 from boligsocial_cli.query import count_findings
 

@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from boligsocial_cli.dataset import (
-    BUNDLED_LABEL,
-    build_layer,
-    bundled_dataset_path,
-    load_dataset,
-    read_layer,
-    read_layers,
-)
+from boligsocial_cli.dataset import build_layer, load_dataset, read_layer, read_layers
 from boligsocial_cli.errors import DatasetError, Problem, UsageError
+from boligsocial_cli.locations import BUNDLED_LABEL, bundled_dataset_path
 from boligsocial_cli.model import BaseDataset
 from boligsocial_cli.overlay import Layer, merge
 from boligsocial_cli.safe_yaml import read_yaml_text

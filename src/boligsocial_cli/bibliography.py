@@ -25,6 +25,7 @@ from types import MappingProxyType, SimpleNamespace
 from typing import Any, Protocol, TypeAlias
 
 from .errors import UsageError
+from .formats import BibliographyFormat
 from .model import Lang, Name, Reference, VerificationStatus
 from .safe_text import escape_control_keeping_lines, escape_json_controls
 
@@ -56,16 +57,6 @@ _STYLE_FILES: Mapping[CitationStyle, str] = MappingProxyType(
         CitationStyle.KORT: "kort.csl",
     }
 )
-
-
-class BibliographyFormat(StrEnum):
-    """The forms a list of references can be exported in."""
-
-    TEXT = "text"
-    MARKDOWN = "markdown"
-    BIBTEX = "bibtex"
-    RIS = "ris"
-    CSL_JSON = "csl-json"
 
 
 @dataclass(frozen=True, slots=True)

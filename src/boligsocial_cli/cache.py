@@ -25,8 +25,8 @@ what its entry must match:
   by its stamps, and only a recently changed one is read and hashed again (as git does
   with "racily clean" files; hashing costs a hundredth of parsing anyway);
 - the tool version and the size and time of each of its modules (an edited checkout
-  keeps its version number), the shape of every record type, the snapshot format and
-  the Python version (marshal's format).
+  keeps its version number), the snapshot format and the Python version (marshal's
+  format).
 
 A lookup's entry matches only if every file it merged -- those given and the bundled
 dataset an overlay `extends` -- still has the key it had.
@@ -60,14 +60,20 @@ from dataclasses import dataclass, replace
 from functools import cache
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .cache_file import Entry, write_entry
-from .dataset import gc_paused, load_dataset, origin_label, read_layer
+from .gc_pause import gc_paused
+from .locations import origin_label
 from .model import Dataset, EvidenceKind, Finding
-from .overlay import Layer
 from .query import EVERY_FINDING, FindingCounts, FindingScope, count_findings, within
+
+if TYPE_CHECKING:
+    from .overlay import Layer
+
+# `dataset` (and so the YAML reader and the checks) and `overlay` are imported where
+# files are read, so that a lookup served from the cache imports none of them.
 
 CACHE_DIR_ENV = "BOLIGSOCIAL_CACHE_DIR"
 NO_CACHE_ENV = "BOLIGSOCIAL_NO_CACHE"
@@ -166,6 +172,8 @@ def open_dataset_cached(
     directory = cache_directory(env)
 
     def read_whole() -> Dataset:  # without a lookup entry (but with the files' entries)
+        from .dataset import load_dataset  # noqa: PLC0415 - see the imports above
+
         return load_dataset(paths, read=lambda path: _read_layer(path, directory, progress)[0])
 
     identities = [_identity(path) for path in paths] if directory is not None else [None]
@@ -176,6 +184,8 @@ def open_dataset_cached(
     cached = _open_lookup(entry_path, given, read_whole)
     if cached is not None:
         return cached
+    from .dataset import load_dataset  # noqa: PLC0415 - see the imports above
+
     merged: list[Key | None] = []
 
     def read(path: Path) -> Layer:
@@ -290,6 +300,7 @@ def _read_layer(
 
 def _read_layer_entry(path: Path, identity: Identity, file: Path) -> tuple[Layer, Key] | None:
     """The layer a file's entry holds, and its key, if that key is the file's now."""
+    from .overlay import Layer  # noqa: PLC0415 - see the imports above
     from .snapshot import load_records  # noqa: PLC0415
 
     entry = Entry.open(path)
@@ -360,6 +371,8 @@ def _write_layer_entry(path: str, directory: str) -> None:
 
 
 def _parse(path: Path, progress: ProgressFactory | None) -> Layer:
+    from .dataset import read_layer  # noqa: PLC0415 - see the imports above
+
     try:
         size = path.stat().st_size
     except OSError:
@@ -440,10 +453,15 @@ def _matches(stored: Any, identity: Identity, path: Path) -> bool:
 
 @cache
 def _tool() -> tuple[Any, ...]:
-    """The tool as it reads and builds records: version, modules, record shapes, formats."""
-    from .snapshot import FORMAT, schema  # noqa: PLC0415 - keeps the import graph one-way
+    """The tool as it reads and builds records: version, modules, formats.
+
+    The size and time of every module tell an edited checkout (whose version number
+    stays) from the one that wrote an entry; restoring checks each table's fields too.
+    """
+    from .snapshot import FORMAT  # noqa: PLC0415 - keeps the import graph one-way
 
     package = Path(__file__).parent
+    modules: tuple[Any, ...]
     try:
         modules = tuple(
             sorted(
@@ -452,12 +470,11 @@ def _tool() -> tuple[Any, ...]:
                 if entry.name.endswith(".py")
             )
         )
-    except OSError:
-        modules = ()
+    except OSError:  # modules that cannot be told apart: a key that no entry has
+        modules = (os.getpid(), time.time_ns())
     return (
         __version__,
         modules,
-        schema(),
         FORMAT,
         sys.implementation.cache_tag,
         marshal.version,

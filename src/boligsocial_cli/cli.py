@@ -19,9 +19,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from . import __version__, coercion
-from .bibliography import BibliographyFormat
 from .cache import OpenedDataset, open_dataset_cached
-from .dataset import dataset_paths, validate_files
 from .errors import BoligsocialError, ExitCode, UsageError
 from .exporters import (
     CHALLENGE_COLUMNS,
@@ -30,7 +28,6 @@ from .exporters import (
     GLOSSARY_COLUMNS,
     LISTING_EXPORTERS,
     THEME_COLUMNS,
-    OutputFormat,
     Row,
     challenge_row,
     evidence_map_rows,
@@ -38,6 +35,8 @@ from .exporters import (
     glossary_row,
     theme_row,
 )
+from .formats import BibliographyFormat, OutputFormat
+from .locations import dataset_paths
 from .model import Dataset, EvidenceKind, Lang
 from .query import (
     EVERY_FINDING,
@@ -640,6 +639,8 @@ def validate(
 
     Example: boligsocial validate data/findings.yaml --against booklet.txt
     """
+    from .dataset import validate_files  # noqa: PLC0415 - lookups need not import the checks
+
     report = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
     _messages().print(escape_control(validation_summary(report)), markup=False)
 

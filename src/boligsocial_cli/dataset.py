@@ -6,19 +6,19 @@ the files are laid over one another (`overlay.merge`).
 
 from __future__ import annotations
 
-import gc
-import os
 import types
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, is_dataclass
 from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
+from . import locations
 from .errors import DatasetError, Problem
+from .gc_pause import gc_paused
+from .locations import origin_label
 from .model import BaseDataset, Dataset, DatasetFile, record_fields
 from .overlay import OVERLAY_SECTIONS, Layer, LayerError, merge
 from .validate import (
@@ -36,64 +36,7 @@ if TYPE_CHECKING:
 # The YAML reader is imported where a file is parsed, so that a lookup served from the
 # cache (see cache.py) imports neither it nor PyYAML.
 
-DATA_ENV = "BOLIGSOCIAL_DATA"
-BUNDLED_LABEL = BaseDataset.BUNDLED.value
-
 RecordT = TypeVar("RecordT")
-
-
-def bundled_dataset_path() -> Path:
-    """The dataset that ships inside the package."""
-    beside = Path(__file__).with_name("data") / "findings.yaml"
-    if beside.is_file():  # an unpacked package, as pip installs it: no importlib.resources
-        return beside
-    from importlib import resources  # noqa: PLC0415 - a zipped package, say
-
-    return Path(str(resources.files("boligsocial_cli") / "data" / "findings.yaml"))
-
-
-def origin_label(path: Path) -> str:
-    """The label records from `path` carry: `bundled` for the packaged dataset, else the path."""
-    bundled = bundled_dataset_path()
-    if path == bundled:
-        return BUNDLED_LABEL
-    try:
-        same = path.resolve() == bundled.resolve()
-    except (OSError, RuntimeError):  # a symlink loop, say: then it is not the bundled file
-        same = False
-    return BUNDLED_LABEL if same else str(path)
-
-
-def dataset_paths(
-    explicit: Sequence[Path] = (), env: Mapping[str, str] = os.environ
-) -> tuple[Path, ...]:
-    """The files to read: those given, else BOLIGSOCIAL_DATA's, else the bundled one."""
-    if explicit:
-        return tuple(explicit)
-    from_env = [part for part in env.get(DATA_ENV, "").split(os.pathsep) if part.strip()]
-    if from_env:
-        return tuple(Path(part) for part in from_env)
-    return (bundled_dataset_path(),)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large, acyclic structure is built.
-
-    Otherwise every few thousand new objects trigger a collection that walks all the
-    objects made so far: reading a 10,000-finding file took four times as long.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            # What was built is likely to stay: count it old at once (freeze, then unfreeze
-            # into the oldest generation) rather than have the next young collection walk it.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 _AS_IS, _OPTIONAL, _TUPLE, _ENUM, _RECORD = range(5)
@@ -175,7 +118,7 @@ LayerReader = Callable[[Path], Layer]
 def _with_base(layers: list[Layer], read: LayerReader) -> list[Layer]:
     """Put the bundled dataset first when the first file says `extends: bundled`."""
     if layers and layers[0].content.extends is BaseDataset.BUNDLED and not layers[0].is_bundled:
-        return [read(bundled_dataset_path()), *layers]
+        return [read(locations.bundled_dataset_path()), *layers]
     return layers
 
 
@@ -184,7 +127,7 @@ def _layers_beneath(error: LayerError, before: list[Layer], read: LayerReader) -
     if before or not error.extends_bundled:
         return before
     try:
-        return [read(bundled_dataset_path())]
+        return [read(locations.bundled_dataset_path())]
     except DatasetError:
         return []
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from enum import StrEnum
 from typing import Any
 
+from .formats import OutputFormat
 from .model import (
     Challenge,
     EvidenceKind,
@@ -41,16 +41,6 @@ EVIDENCE_MAP_COLUMNS = ("id", "name", *(kind.value for kind in EvidenceKind), "t
 CHALLENGE_COLUMNS = ("id", "text", "quote", "page")
 GLOSSARY_COLUMNS = ("term", "term_en", "definition")
 """The fields of each listing's records, in order: CSV and Markdown headers even when empty."""
-
-
-class OutputFormat(StrEnum):
-    """How a listing command writes its result."""
-
-    TABLE = "table"
-    JSON = "json"
-    YAML = "yaml"
-    MARKDOWN = "markdown"
-    CSV = "csv"
 
 
 def _text(value: Localized | None, lang: Lang) -> str | None:

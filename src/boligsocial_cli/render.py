@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -10,11 +11,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .dataset import BUNDLED_LABEL, ValidationReport
 from .exporters import Row
+from .locations import BUNDLED_LABEL
 from .model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
 from .query import Relaxation
 from .safe_text import escape_control
+
+if TYPE_CHECKING:
+    from .dataset import ValidationReport
 
 EVIDENCE_STYLES = {
     EvidenceKind.EFFEKT: "bold white on green",

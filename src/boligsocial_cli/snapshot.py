@@ -23,19 +23,19 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from enum import Enum
+from importlib import import_module
 from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
-
-from . import model, overlay, validate
 
 FORMAT = 4
 """Changes whenever the layout changes; part of every cache key."""
 
 RecordT = TypeVar("RecordT")
 
-_MODULES = {module.__name__: module for module in (model, validate, overlay)}
-"""Where the record and enum types that may be stored are defined."""
+_MODULES = frozenset(f"{__package__}.{name}" for name in ("model", "validate", "overlay"))
+"""Where the record and enum types that may be stored are defined (imported when named:
+a lookup's entry names only `model`'s)."""
 
 _PLAIN, _ENUM, _RECORD, _OPTIONAL, _TUPLE, _MAPPING = range(6)
 _PLAIN_TYPES = (str, int, float, bool, type(None))
@@ -121,20 +121,6 @@ def _columns(record_type: type) -> tuple[tuple[str, Spec], ...]:
         columns = tuple((name, _spec(hints[name])) for name in _field_names(record_type))
         _SPECS[record_type] = columns
     return columns
-
-
-def schema() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    """Every record type that may be stored, with its fields' names and declared types.
-
-    Part of the cache key, so that an entry written by differently shaped records (an
-    edited source tree with an unchanged version number) is never read.
-    """
-    return tuple(
-        (_name(value), tuple((item.name, str(item.type)) for item in fields(value)))
-        for module in _MODULES.values()
-        for value in vars(module).values()
-        if _is_record(value) and value.__module__ == module.__name__
-    )
 
 
 def _records_in(spec: Spec, value: Any) -> Iterator[object]:
@@ -235,7 +221,7 @@ def dump_records(roots: Sequence[object]) -> tuple[Any, ...]:
 def _known_type(name: object, *, record: bool) -> type:
     """The record type (or enum) of this name, from the modules that may be stored."""
     module, _, qualname = name.partition(":") if isinstance(name, str) else ("", "", "")
-    found = getattr(_MODULES[module], qualname, None) if module in _MODULES else None
+    found = getattr(import_module(module), qualname, None) if module in _MODULES else None
     wanted = _is_record(found) if record else isinstance(found, type) and issubclass(found, Enum)
     if not wanted or getattr(found, "__module__", None) != module:
         raise SnapshotError(f"{name!r} is not a type that may be stored")
