@@ -235,8 +235,10 @@ def test_a_run_of_findings_keeps_their_places_among_the_others(
 
 
 @pytest.mark.parametrize("damaged", ["outline", "findings"])
-def test_a_corrupt_section_is_survived(data_file: Path, env: dict[str, str], damaged: str) -> None:
-    """A section that fails its check means reading the files: the answer stays right."""
+def test_a_corrupt_section_is_survived_and_rebuilt(
+    data_file: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch, damaged: str
+) -> None:
+    """A section that fails its check means reading the files, and a new entry next time."""
     paths = [data_file, FIXTURES / "overlay-adds.yaml"]
     whole = load_dataset(paths)
     open_dataset_cached(paths, env=env)
@@ -253,6 +255,10 @@ def test_a_corrupt_section_is_survived(data_file: Path, env: dict[str, str], dam
     assert opened.with_findings(FindingScope(themes=frozenset({"boern"}))) == within(
         whole, FindingScope(themes=frozenset({"boern"}))
     )
+    open_dataset_cached(paths, env=env)  # the damaged entry is gone: this one writes it anew
+    assert entry_path.read_bytes() != bytes(data)
+    monkeypatch.setattr(dataset, "load_dataset", None)  # served from the entry, not merged
+    assert open_dataset_cached(paths, env=env).with_findings() == whole
 
 
 def test_a_lookup_sees_any_of_its_files_change(data_file: Path, env: dict[str, str]) -> None:

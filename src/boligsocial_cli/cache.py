@@ -227,7 +227,10 @@ def _open_lookup(
         try:
             with gc_paused():
                 return _findings_in(entry, runs, total, scope)
-        except Exception:  # a corrupt section: read the files as if there were no cache
+        except Exception:  # a corrupt section: read the files, and have the entry rebuilt
+            entry.close()
+            with contextlib.suppress(OSError):
+                path.unlink()
             return within(read_whole(), scope).findings
 
     return OpenedDataset(outline, counts, read_findings)

@@ -14,7 +14,7 @@ and concurrent writers only ever see whole entries (the last writer wins; both w
 right). Security: an entry is only as trustworthy as the directory it sits in. `marshal`
 (unlike a pickle) cannot run code when it reads; the directory is created private
 (0700), and an entry that is not a regular file owned by the current user, or that
-others may write, is never opened.
+others may write, is never read.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -43,6 +42,7 @@ from .query import (
     FindingFilter,
     FindingScope,
     ReferenceSelection,
+    can_be_relaxed,
     filter_findings,
     filter_glossary,
     fold,
@@ -413,8 +413,8 @@ def findings(
     )
     dataset = _dataset(opened, criteria.scope())
     found = filter_findings(dataset, criteria)
-    if not found:
-        _explain_empty(_dataset(opened), criteria, lang)
+    if not found:  # what dropping a filter would find needs every finding, if it may be said
+        _explain_empty(_dataset(opened) if can_be_relaxed(criteria) else dataset, criteria, lang)
         if output is OutputFormat.TABLE:
             return
     rows = [finding_row(finding, lang) for finding in found]
@@ -594,15 +594,17 @@ def cite(
     if isinstance(chosen_style, CslStyle):
         for warning in chosen_style.schema_warnings:
             _messages().print(escape_control(f"Warning: {warning}"), markup=False)
-    chosen = ReferenceSelection(
+    every = _dataset(opened) if finding else None  # an id says nothing of its theme
+    selection = ReferenceSelection(
         keys=tuple(resolve_reference(outline.references, key).id for key in keys or ()),
+        findings=tuple(
+            resolve_finding(every.findings, typed).id for typed in finding or () if every
+        ),
         themes=tuple(resolve_theme(outline.themes, typed).id for typed in theme or ()),
         effects_only=effects_only,
         booklet=booklet,
     )
-    dataset = _dataset(opened, EVERY_FINDING if finding else chosen.scope())  # ids have no theme
-    found = tuple(resolve_finding(dataset.findings, typed).id for typed in finding or ())
-    selection = replace(chosen, findings=found)
+    dataset = every if every is not None else _dataset(opened, selection.scope())
     references = select_references(dataset, selection)
     if not references:
         message = label("nothing_to_cite", lang)

@@ -136,7 +136,7 @@ def _loose(text: str) -> str:
 
 
 FindingCounts = Mapping[tuple[str, EvidenceKind], int]
-"""How many findings each theme has of each evidence kind (pairs with none left out)."""
+"""How many findings each theme has of each evidence kind (a pair with none may be absent)."""
 
 
 def count_findings(findings: Iterable[Finding]) -> FindingCounts:
@@ -295,17 +295,22 @@ class Relaxation:
     findings: tuple[Finding, ...]
 
 
+def can_be_relaxed(criteria: FindingFilter) -> bool:
+    """Whether a query has a filter to suggest dropping: it has two or more."""
+    return len(criteria.active()) + bool(criteria.search) >= 2  # noqa: PLR2004 - two
+
+
 def relax_empty_query(dataset: Dataset, criteria: FindingFilter) -> Relaxation | None:
     """For a query that matched nothing: the one filter whose removal brings back the most.
 
     None when there is a single filter, or when dropping any one of them still finds nothing.
     Ties drop the later filter: the theme is the subject, the others narrow it.
     """
+    if not can_be_relaxed(criteria):
+        return None
     named = list(criteria.active())
     if criteria.search:
         named.append(("--search", _search_predicate(dataset, criteria.search)))
-    if len(named) < 2:  # noqa: PLR2004 - dropping the only filter is no suggestion
-        return None
     best: Relaxation | None = None
     for option, _ in named:
         rest = [predicate for other, predicate in named if other != option]
