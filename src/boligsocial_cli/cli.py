@@ -594,17 +594,15 @@ def cite(
     if isinstance(chosen_style, CslStyle):
         for warning in chosen_style.schema_warnings:
             _messages().print(escape_control(f"Warning: {warning}"), markup=False)
-    every = _dataset(opened) if finding else None  # an id says nothing of its theme
+    every = _dataset(opened) if finding else outline  # an id says nothing of its theme
     selection = ReferenceSelection(
         keys=tuple(resolve_reference(outline.references, key).id for key in keys or ()),
-        findings=tuple(
-            resolve_finding(every.findings, typed).id for typed in finding or () if every
-        ),
+        findings=tuple(resolve_finding(every.findings, typed).id for typed in finding or ()),
         themes=tuple(resolve_theme(outline.themes, typed).id for typed in theme or ()),
         effects_only=effects_only,
         booklet=booklet,
     )
-    dataset = every if every is not None else _dataset(opened, selection.scope())
+    dataset = every if finding else _dataset(opened, selection.scope())
     references = select_references(dataset, selection)
     if not references:
         message = label("nothing_to_cite", lang)
