@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from boligsocial_cli import safe_yaml
 from boligsocial_cli.cli import app
+from boligsocial_cli.dataset import safe_yaml
+from boligsocial_cli.dataset.safe_yaml import read_yaml_file, read_yaml_text
 from boligsocial_cli.errors import DatasetError, ExitCode, Problem
-from boligsocial_cli.safe_yaml import read_yaml_file, read_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = Path("tests/fixtures/bad")
@@ -528,7 +528,7 @@ def test_docs_table_names_every_bad_fixture() -> None:
 
 # --- CSL style files (cite --style FILE) -------------------------------------------------------
 
-STYLE = ROOT / "src" / "boligsocial_cli" / "styles" / "kort.csl"
+STYLE = ROOT / "src" / "boligsocial_cli" / "bibliography" / "styles" / "kort.csl"
 
 
 def _style_with(tmp_path: Path, doctype: str, value: str) -> Path:

@@ -27,7 +27,7 @@ from citeproc import (
 )
 from citeproc.source.json import CiteProcJSON
 
-from boligsocial_cli.bibliography import (
+from boligsocial_cli.bibliography.csl import (
     LOCALES,
     REFERENCE_EXPORTERS,
     CitationStyle,
@@ -50,7 +50,7 @@ from boligsocial_cli.bibliography import (
     to_csl_json,
     verification_label,
 )
-from boligsocial_cli.dataset import build_record
+from boligsocial_cli.dataset.load import build_record
 from boligsocial_cli.errors import UsageError
 from boligsocial_cli.formats import BibliographyFormat
 from boligsocial_cli.model import Lang, Name, Reference, VerificationStatus, record_fields
@@ -655,7 +655,7 @@ def test_exporters_follow_the_options() -> None:
 
 
 def _style_path(style: CitationStyle) -> Path:
-    return Path(str(resources.files("boligsocial_cli") / "styles" / style.file_name))
+    return Path(str(resources.files("boligsocial_cli.bibliography") / "styles" / style.file_name))
 
 
 @pytest.mark.parametrize("style", list(CitationStyle))
@@ -775,7 +775,7 @@ def test_malformed_csl_file(tmp_path: Path, content: str, message: str) -> None:
 def test_importing_the_module_does_not_import_citeproc() -> None:
     """Importing bibliography leaves citeproc and lxml unimported, for a fast start."""
     code = (
-        "import sys, boligsocial_cli.bibliography; "
+        "import sys, boligsocial_cli.bibliography.csl; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'citeproc', 'lxml'}))"
     )
     result = subprocess.run(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from boligsocial_cli.dataset import load_dataset, validate_files
-from boligsocial_cli.locations import bundled_dataset_path
+from boligsocial_cli.dataset.load import load_dataset, validate_files
+from boligsocial_cli.dataset.locations import bundled_dataset_path
+from boligsocial_cli.dataset.source_text import SourceText, fold_source
 from boligsocial_cli.model import Dataset, EvidenceKind
-from boligsocial_cli.source_text import SourceText, fold_source
 
 from .conftest import BOOKLET_TEXT
 

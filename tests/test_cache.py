@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from boligsocial_cli import cache, cache_file, dataset, locations, snapshot
-from boligsocial_cli.cache import open_dataset_cached, read_layer_cached
-from boligsocial_cli.dataset import load_dataset, read_layer
+from boligsocial_cli.dataset import load as dataset
+from boligsocial_cli.dataset import locations
+from boligsocial_cli.dataset.load import load_dataset, read_layer
+from boligsocial_cli.dataset.locations import bundled_dataset_path
+from boligsocial_cli.dataset.overlay import Layer
 from boligsocial_cli.errors import DatasetError
-from boligsocial_cli.locations import bundled_dataset_path
 from boligsocial_cli.model import Dataset, EvidenceKind
-from boligsocial_cli.overlay import Layer
 from boligsocial_cli.query import (
     EVERY_FINDING,
     NO_FINDING,
@@ -30,6 +30,8 @@ from boligsocial_cli.query import (
     count_findings,
     within,
 )
+from boligsocial_cli.store import cache, cache_file, snapshot
+from boligsocial_cli.store.cache import open_dataset_cached, read_layer_cached
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE = FIXTURES / "mini.yaml"
@@ -662,7 +664,7 @@ def test_a_lookup_served_from_the_cache_imports_no_reader(
     """Served from the cache, a lookup imports neither PyYAML, the YAML reader, the
     checks and merging of files, nor the bibliography: only what it uses."""
     open_dataset_cached([data_file], env=env)
-    unused = ("yaml", "safe_yaml", "dataset", "validate", "overlay", "bibliography", "citeproc")
+    unused = ("yaml", "safe_yaml", "load", "validate", "overlay", "bibliography", "citeproc")
     code = (
         "import sys\n"
         f"sys.argv = ['boligsocial', '--data', {str(data_file)!r}, *{command!r}]\n"

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from boligsocial_cli import cli, coercion
+from boligsocial_cli.cli import coercion
+from boligsocial_cli.cli import commands as cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.yaml"
 

@@ -7,8 +7,11 @@ import io
 
 import pytest
 
-from boligsocial_cli.dataset import load_dataset
-from boligsocial_cli.exporters import (
+from boligsocial_cli.dataset.load import load_dataset
+from boligsocial_cli.dataset.locations import bundled_dataset_path
+from boligsocial_cli.formats import OutputFormat
+from boligsocial_cli.model import EvidenceKind, Lang
+from boligsocial_cli.output.listings import (
     CHALLENGE_COLUMNS,
     EVIDENCE_MAP_COLUMNS,
     FINDING_COLUMNS,
@@ -21,9 +24,6 @@ from boligsocial_cli.exporters import (
     glossary_row,
     theme_row,
 )
-from boligsocial_cli.formats import OutputFormat
-from boligsocial_cli.locations import bundled_dataset_path
-from boligsocial_cli.model import EvidenceKind, Lang
 from boligsocial_cli.query import count_findings
 
 DATASET = load_dataset(bundled_dataset_path())

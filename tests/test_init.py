@@ -9,10 +9,10 @@ import jsonschema
 from typer.testing import CliRunner
 
 from boligsocial_cli.cli import app
-from boligsocial_cli.locations import DATA_ENV
-from boligsocial_cli.safe_yaml import read_yaml_text
-from boligsocial_cli.schema import dataset_schema
-from boligsocial_cli.starter import SCHEMA_FILE, starter_text
+from boligsocial_cli.dataset.locations import DATA_ENV
+from boligsocial_cli.dataset.safe_yaml import read_yaml_text
+from boligsocial_cli.dataset.schema import dataset_schema
+from boligsocial_cli.dataset.starter import SCHEMA_FILE, starter_text
 
 runner = CliRunner(env={DATA_ENV: None, "COLUMNS": "200"})
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from boligsocial_cli.dataset import build_layer, load_dataset, read_layer, read_layers
+from boligsocial_cli.dataset.load import build_layer, load_dataset, read_layer, read_layers
+from boligsocial_cli.dataset.locations import BUNDLED_LABEL, bundled_dataset_path
+from boligsocial_cli.dataset.overlay import Layer, merge
+from boligsocial_cli.dataset.safe_yaml import read_yaml_text
 from boligsocial_cli.errors import DatasetError, Problem, UsageError
-from boligsocial_cli.locations import BUNDLED_LABEL, bundled_dataset_path
 from boligsocial_cli.model import BaseDataset
-from boligsocial_cli.overlay import Layer, merge
-from boligsocial_cli.safe_yaml import read_yaml_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.yaml"

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from boligsocial_cli.cli import app
-from boligsocial_cli.locations import DATA_ENV
+from boligsocial_cli.dataset.locations import DATA_ENV
 
 README = Path(__file__).parents[1] / "README.md"
 SECTION = "## Add your own evidence"

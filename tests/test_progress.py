@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from boligsocial_cli import cli
+from boligsocial_cli.cli import commands as cli
 
 
 class _Terminal(io.StringIO):

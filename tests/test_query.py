@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from boligsocial_cli.dataset import load_dataset
+from boligsocial_cli.dataset.load import load_dataset
+from boligsocial_cli.dataset.locations import bundled_dataset_path
 from boligsocial_cli.errors import UsageError
-from boligsocial_cli.locations import bundled_dataset_path
 from boligsocial_cli.model import Dataset, EvidenceKind
 from boligsocial_cli.query import (
     FindingFilter,

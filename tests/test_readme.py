@@ -9,10 +9,10 @@ from types import ModuleType
 import typer
 
 from boligsocial_cli.cli import app
-from boligsocial_cli.dataset import load_dataset
-from boligsocial_cli.exporters import evidence_map_rows
-from boligsocial_cli.locations import bundled_dataset_path
+from boligsocial_cli.dataset.load import load_dataset
+from boligsocial_cli.dataset.locations import bundled_dataset_path
 from boligsocial_cli.model import EvidenceKind, Lang
+from boligsocial_cli.output.listings import evidence_map_rows
 from boligsocial_cli.query import count_findings
 
 from .conftest import REPO

@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 
 from boligsocial_cli import model
 from boligsocial_cli.cli import app
-from boligsocial_cli.locations import bundled_dataset_path
+from boligsocial_cli.dataset.locations import bundled_dataset_path
+from boligsocial_cli.dataset.safe_yaml import read_yaml_file, read_yaml_text
+from boligsocial_cli.dataset.schema import DIALECT, dataset_schema
+from boligsocial_cli.dataset.validate import check_file
 from boligsocial_cli.model import record_fields
-from boligsocial_cli.safe_yaml import read_yaml_file, read_yaml_text
-from boligsocial_cli.schema import DIALECT, dataset_schema
-from boligsocial_cli.validate import check_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA = dataset_schema()

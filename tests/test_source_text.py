@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from boligsocial_cli.source_text import SourceText, fold_source
+from boligsocial_cli.dataset.source_text import SourceText, fold_source
 
 
 def test_words_hyphenated_across_lines_are_rejoined() -> None:

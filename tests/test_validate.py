@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from boligsocial_cli.dataset import build_layer, validate_files
+from boligsocial_cli.dataset.load import build_layer, validate_files
+from boligsocial_cli.dataset.overlay import LayerError, merge
+from boligsocial_cli.dataset.safe_yaml import read_yaml_text
 from boligsocial_cli.errors import DatasetError
-from boligsocial_cli.overlay import LayerError, merge
-from boligsocial_cli.safe_yaml import read_yaml_text
 
 from .conftest import FIXTURES
 

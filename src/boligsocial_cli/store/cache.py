@@ -62,15 +62,16 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from boligsocial_cli import __version__
+from boligsocial_cli.dataset.locations import origin_label
+from boligsocial_cli.model import Dataset, EvidenceKind, Finding
+from boligsocial_cli.query import EVERY_FINDING, FindingCounts, FindingScope, count_findings, within
+
 from .cache_file import Entry, write_entry
 from .gc_pause import gc_paused
-from .locations import origin_label
-from .model import Dataset, EvidenceKind, Finding
-from .query import EVERY_FINDING, FindingCounts, FindingScope, count_findings, within
 
 if TYPE_CHECKING:
-    from .overlay import Layer
+    from boligsocial_cli.dataset.overlay import Layer
 
 # `dataset` (and so the YAML reader and the checks) and `overlay` are imported where
 # files are read, so that a lookup served from the cache imports none of them.
@@ -172,7 +173,7 @@ def open_dataset_cached(
     directory = cache_directory(env)
 
     def read_whole() -> Dataset:  # without a lookup entry (but with the files' entries)
-        from .dataset import load_dataset  # noqa: PLC0415 - see the imports above
+        from boligsocial_cli.dataset.load import load_dataset  # noqa: PLC0415 - see the imports above
 
         return load_dataset(paths, read=lambda path: _read_layer(path, directory, progress)[0])
 
@@ -184,7 +185,7 @@ def open_dataset_cached(
     cached = _open_lookup(entry_path, given, read_whole)
     if cached is not None:
         return cached
-    from .dataset import load_dataset  # noqa: PLC0415 - see the imports above
+    from boligsocial_cli.dataset.load import load_dataset  # noqa: PLC0415 - see the imports above
 
     merged: list[Key | None] = []
 
@@ -303,7 +304,8 @@ def _read_layer(
 
 def _read_layer_entry(path: Path, identity: Identity, file: Path) -> tuple[Layer, Key] | None:
     """The layer a file's entry holds, and its key, if that key is the file's now."""
-    from .overlay import Layer  # noqa: PLC0415 - see the imports above
+    from boligsocial_cli.dataset.overlay import Layer  # noqa: PLC0415 - see the imports above
+
     from .snapshot import load_records  # noqa: PLC0415
 
     entry = Entry.open(path)
@@ -374,7 +376,7 @@ def _write_layer_entry(path: str, directory: str) -> None:
 
 
 def _parse(path: Path, progress: ProgressFactory | None) -> Layer:
-    from .dataset import read_layer  # noqa: PLC0415 - see the imports above
+    from boligsocial_cli.dataset.load import read_layer  # noqa: PLC0415 - see the imports above
 
     try:
         size = path.stat().st_size

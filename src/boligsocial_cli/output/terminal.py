@@ -11,14 +11,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .exporters import Row
-from .locations import BUNDLED_LABEL
-from .model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
-from .query import Relaxation
+from boligsocial_cli.dataset.locations import BUNDLED_LABEL
+from boligsocial_cli.model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
+from boligsocial_cli.query import Relaxation
+
+from .listings import Row
 from .safe_text import escape_control
 
 if TYPE_CHECKING:
-    from .dataset import ValidationReport
+    from boligsocial_cli.dataset.load import ValidationReport
 
 EVIDENCE_STYLES = {
     EvidenceKind.EFFEKT: "bold white on green",

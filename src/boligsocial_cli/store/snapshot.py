@@ -33,7 +33,9 @@ FORMAT = 4
 
 RecordT = TypeVar("RecordT")
 
-_MODULES = frozenset(f"{__package__}.{name}" for name in ("model", "validate", "overlay"))
+_MODULES = frozenset(
+    ("boligsocial_cli.model", "boligsocial_cli.dataset.validate", "boligsocial_cli.dataset.overlay")
+)
 """Where the record and enum types that may be stored are defined (imported when named:
 a lookup's entry names only `model`'s)."""
 

@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .model import BaseDataset
+from boligsocial_cli.model import BaseDataset
 
 DATA_ENV = "BOLIGSOCIAL_DATA"
 BUNDLED_LABEL = BaseDataset.BUNDLED.value
@@ -18,7 +18,7 @@ BUNDLED_LABEL = BaseDataset.BUNDLED.value
 
 def bundled_dataset_path() -> Path:
     """The dataset that ships inside the package."""
-    beside = Path(__file__).with_name("data") / "findings.yaml"
+    beside = Path(__file__).parent.parent / "data" / "findings.yaml"
     if beside.is_file():  # an unpacked package, as pip installs it: no importlib.resources
         return beside
     from importlib import resources  # noqa: PLC0415 - a zipped package, say

@@ -15,7 +15,7 @@ from dataclasses import is_dataclass
 from enum import Enum
 from typing import Any, Union, get_args, get_origin
 
-from .model import DatasetFile, record_fields
+from boligsocial_cli.model import DatasetFile, record_fields
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 NOT_BLANK = r"\S"

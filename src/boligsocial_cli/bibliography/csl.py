@@ -24,10 +24,10 @@ from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
 from typing import Any, Protocol, TypeAlias
 
-from .errors import UsageError
-from .formats import BibliographyFormat
-from .model import Lang, Name, Reference, VerificationStatus
-from .safe_text import escape_control_keeping_lines, escape_json_controls
+from boligsocial_cli.errors import UsageError
+from boligsocial_cli.formats import BibliographyFormat
+from boligsocial_cli.model import Lang, Name, Reference, VerificationStatus
+from boligsocial_cli.output.safe_text import escape_control_keeping_lines, escape_json_controls
 
 CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
 
@@ -243,7 +243,9 @@ def builtin_style_xml(style: CitationStyle) -> bytes:
     """The CSL file of a built-in style, read from the installed package."""
     from importlib import resources  # noqa: PLC0415 - imported by `cite` only, not at start-up
 
-    return (resources.files("boligsocial_cli") / "styles" / style.file_name).read_bytes()
+    return (
+        resources.files("boligsocial_cli.bibliography") / "styles" / style.file_name
+    ).read_bytes()
 
 
 def load_csl_style(path: Path) -> CslStyle:

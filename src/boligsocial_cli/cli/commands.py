@@ -17,10 +17,12 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 from typer.core import TyperGroup
 
-from . import __version__, coercion
-from .cache import OpenedDataset, open_dataset_cached
-from .errors import BoligsocialError, ExitCode, UsageError
-from .exporters import (
+from boligsocial_cli import __version__
+from boligsocial_cli.dataset.locations import dataset_paths
+from boligsocial_cli.errors import BoligsocialError, ExitCode, UsageError
+from boligsocial_cli.formats import BibliographyFormat, OutputFormat
+from boligsocial_cli.model import Dataset, EvidenceKind, Lang
+from boligsocial_cli.output.listings import (
     CHALLENGE_COLUMNS,
     EVIDENCE_MAP_COLUMNS,
     FINDING_COLUMNS,
@@ -34,10 +36,8 @@ from .exporters import (
     glossary_row,
     theme_row,
 )
-from .formats import BibliographyFormat, OutputFormat
-from .locations import dataset_paths
-from .model import Dataset, EvidenceKind, Lang
-from .query import (
+from boligsocial_cli.output.safe_text import escape_control
+from boligsocial_cli.query import (
     EVERY_FINDING,
     FindingFilter,
     FindingScope,
@@ -52,14 +52,16 @@ from .query import (
     resolve_theme,
     select_references,
 )
-from .safe_text import escape_control
+from boligsocial_cli.store.cache import OpenedDataset, open_dataset_cached
+
+from . import coercion
 
 if TYPE_CHECKING:
     from typer._click import Command as ClickCommand
     from typer._click import Context as ClickContext  # the type TyperGroup.invoke declares
 
 
-from .render import (
+from boligsocial_cli.output.terminal import (
     about_view,
     empty_answer,
     evidence_map_view,
@@ -454,7 +456,7 @@ def show(
     cited = select_references(dataset, ReferenceSelection(findings=(finding.id,)))
     bibliography = None
     if cited:
-        from .bibliography import CitationStyle, format_text  # noqa: PLC0415 - citeproc is slow
+        from boligsocial_cli.bibliography.csl import CitationStyle, format_text  # noqa: PLC0415 - citeproc is slow
 
         bibliography = format_text(cited, CitationStyle.APA, lang).rstrip("\n")
     _stdout().print(finding_detail(finding, dataset, lang, bibliography))
@@ -586,7 +588,12 @@ def cite(
 
     Example: boligsocial cite --effects-only --style apa --format bibtex
     """
-    from .bibliography import CslStyle, ExportOptions, export_references, parse_style  # noqa: PLC0415
+    from boligsocial_cli.bibliography.csl import (  # noqa: PLC0415
+        CslStyle,
+        ExportOptions,
+        export_references,
+        parse_style,
+    )
 
     opened = _opened(ctx)
     outline = opened.outline
@@ -639,7 +646,7 @@ def validate(
 
     Example: boligsocial validate data/findings.yaml --against booklet.txt
     """
-    from .dataset import validate_files  # noqa: PLC0415 - lookups need not import the checks
+    from boligsocial_cli.dataset.load import validate_files  # noqa: PLC0415 - lookups need not import the checks
 
     report = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
     _messages().print(escape_control(validation_summary(report)), markup=False)
@@ -651,7 +658,7 @@ def schema() -> None:
 
     Example: boligsocial schema > boligsocial.schema.json
     """
-    from .schema import dataset_schema_json  # noqa: PLC0415 - json for this command only
+    from boligsocial_cli.dataset.schema import dataset_schema_json  # noqa: PLC0415 - json for this command only
 
     _write_data(dataset_schema_json())
 
@@ -671,7 +678,7 @@ def init(
 
     Example: boligsocial init egne-fund.yaml
     """
-    from .starter import SCHEMA_FILE, starter_text  # noqa: PLC0415 - for this command only
+    from boligsocial_cli.dataset.starter import SCHEMA_FILE, starter_text  # noqa: PLC0415 - for this command only
 
     try:
         with path.open("x", encoding="utf-8") as handle:

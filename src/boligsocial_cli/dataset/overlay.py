@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from .errors import DatasetError, Problem, UsageError, did_you_mean
-from .model import BaseDataset, Dataset, DatasetFile
+from boligsocial_cli.errors import DatasetError, Problem, UsageError, did_you_mean
+from boligsocial_cli.model import BaseDataset, Dataset, DatasetFile
+
 from .validate import Link, Place, check_links
 
 OVERLAY_SECTIONS = ("themes", "findings", "references")

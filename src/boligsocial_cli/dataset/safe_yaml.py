@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DatasetError, Problem
+from boligsocial_cli.errors import DatasetError, Problem
 
 try:
     from yaml import CSafeLoader as _BaseLoader

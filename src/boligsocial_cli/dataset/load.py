@@ -15,11 +15,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
+from boligsocial_cli.errors import DatasetError, Problem
+from boligsocial_cli.model import BaseDataset, Dataset, DatasetFile, record_fields
+from boligsocial_cli.store.gc_pause import gc_paused
+
 from . import locations
-from .errors import DatasetError, Problem
-from .gc_pause import gc_paused
 from .locations import origin_label
-from .model import BaseDataset, Dataset, DatasetFile, record_fields
 from .overlay import OVERLAY_SECTIONS, Layer, LayerError, merge
 from .validate import (
     check_file,

@@ -10,5 +10,5 @@ SCHEMA_FILE = "boligsocial.schema.json"
 
 def starter_text() -> str:
     """A small, valid overlay dataset: one theme, finding and reference, every field explained."""
-    template = resources.files("boligsocial_cli") / "templates" / "starter.yaml"
+    template = resources.files("boligsocial_cli.dataset") / "templates" / "starter.yaml"
     return template.read_text(encoding="utf-8")

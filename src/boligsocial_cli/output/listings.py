@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .formats import OutputFormat
-from .model import (
+from boligsocial_cli.formats import OutputFormat
+from boligsocial_cli.model import (
     Challenge,
     EvidenceKind,
     Finding,
@@ -15,7 +15,8 @@ from .model import (
     Localized,
     Theme,
 )
-from .query import FindingCounts
+from boligsocial_cli.query import FindingCounts
+
 from .safe_text import escape_control, escape_json_controls
 
 Row = dict[str, Any]

@@ -11,8 +11,8 @@ from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
-from .errors import Problem, did_you_mean
-from .model import DatasetFile, EvidenceKind, RecordField, record_fields
+from boligsocial_cli.errors import Problem, did_you_mean
+from boligsocial_cli.model import DatasetFile, EvidenceKind, RecordField, record_fields
 
 if TYPE_CHECKING:  # a YAML document is only ever passed in: validating imports no YAML
     from .safe_yaml import YamlDocument

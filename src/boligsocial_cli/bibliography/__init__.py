@@ -1,0 +1,1 @@
+"""The bibliography: CSL rendering and the formats reference managers read."""

@@ -1,0 +1,1 @@
+"""Reading dataset files: locate, parse safely, validate with places, lay overlays."""

@@ -1,0 +1,1 @@
+"""Output: terminal views and the data formats listings are exported in."""

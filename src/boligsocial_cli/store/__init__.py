@@ -1,0 +1,1 @@
+"""The store: the dataset indexed for lookups and full-text search."""
