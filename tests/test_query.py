@@ -15,8 +15,6 @@ from boligsocial_cli.errors import UsageError
 from boligsocial_cli.model import Dataset, EvidenceKind
 from boligsocial_cli.query import (
     FindingFilter,
-    ReferenceSelection,
-    can_be_relaxed,
     count_findings,
     filter_findings,
     fold,
@@ -24,8 +22,6 @@ from boligsocial_cli.query import (
     resolve_finding,
     resolve_reference,
     resolve_theme,
-    select_references,
-    within,
 )
 
 
@@ -179,7 +175,7 @@ def test_an_empty_query_is_relaxed_by_its_narrowest_filter(dataset: Dataset) -> 
     relaxed = relax_empty_query(dataset, criteria)
     assert relaxed is not None
     assert relaxed.dropped == "--effects-only"
-    assert {f.theme for f in relaxed.findings} == {"kriminalitet"}
+    assert relaxed.ids == tuple(f.id for f in dataset.findings if f.theme == "kriminalitet")
 
 
 def test_no_relaxation_when_dropping_any_filter_still_finds_nothing(dataset: Dataset) -> None:
@@ -194,61 +190,13 @@ def test_relaxation_drops_the_filter_that_brings_back_most(dataset: Dataset) -> 
     relaxed = relax_empty_query(dataset, criteria)
     assert relaxed is not None
     assert relaxed.dropped == "--theme"
-    assert {f.id for f in relaxed.findings} == {"fritidsjob-tre-gange-chance"}
+    assert relaxed.ids == ("fritidsjob-tre-gange-chance",)
 
 
 def test_a_blank_reference_is_unknown_not_ambiguous(dataset: Dataset) -> None:
     """An empty --cites value names no work: it is refused as unknown."""
     with pytest.raises(UsageError, match="Unknown reference"):
         resolve_reference(dataset.references, " ")
-
-
-CHANGES_AND_EFFECTS = (EvidenceKind.FORANDRING, EvidenceKind.EFFEKT)
-
-
-@pytest.mark.parametrize(
-    ("criteria", "themes", "kinds"),
-    [
-        (FindingFilter(), None, None),
-        (FindingFilter(themes=("kriminalitet",)), {"kriminalitet"}, None),
-        (FindingFilter(effects_only=True), None, {EvidenceKind.EFFEKT}),
-        (
-            FindingFilter(evidence=CHANGES_AND_EFFECTS, effects_only=True),
-            None,
-            {EvidenceKind.EFFEKT},
-        ),
-        (FindingFilter(evidence=(EvidenceKind.FORANDRING,), effects_only=True), None, set()),
-        (FindingFilter(search="unge", cites=("sbi-2018-09",), outcome="job"), None, None),
-    ],
-)
-def test_a_filter_scope_holds_every_finding_it_can_match(
-    dataset: Dataset, criteria: FindingFilter, themes: set[str] | None, kinds: set[str] | None
-) -> None:
-    """A filter's scope is its themes and evidence kinds; within it, it matches as before."""
-    scope = criteria.scope()
-    assert (scope.themes, scope.evidence) == (themes, kinds)
-    assert filter_findings(within(dataset, scope), criteria) == filter_findings(dataset, criteria)
-
-
-@pytest.mark.parametrize(
-    "selection",
-    [
-        ReferenceSelection(),
-        ReferenceSelection(booklet=True, keys=("sbi-2018-09",)),
-        ReferenceSelection(themes=("kriminalitet",)),
-        ReferenceSelection(themes=("tryghed-trivsel",), effects_only=True),
-        ReferenceSelection(effects_only=True),
-        ReferenceSelection(findings=("fritidsjob-tre-gange-chance",), themes=("segregering",)),
-    ],
-)
-def test_a_reference_selection_scope_holds_what_it_cites(
-    dataset: Dataset, selection: ReferenceSelection
-) -> None:
-    """The works a selection cites are found among the findings in its scope alone."""
-    scoped = within(dataset, selection.scope())
-    assert select_references(scoped, selection) == select_references(dataset, selection)
-    if not (selection.themes or selection.effects_only or selection.findings):
-        assert scoped.findings == ()
 
 
 def test_counts_are_per_theme_and_evidence_kind(dataset: Dataset) -> None:
@@ -261,19 +209,9 @@ def test_counts_are_per_theme_and_evidence_kind(dataset: Dataset) -> None:
 
 
 @pytest.mark.parametrize(
-    ("criteria", "expected"),
-    [
-        (FindingFilter(), False),
-        (FindingFilter(themes=("kriminalitet",)), False),
-        (FindingFilter(search="zzzz"), False),
-        (FindingFilter(themes=("kriminalitet",), search="zzzz"), True),
-        (FindingFilter(themes=("kriminalitet",), effects_only=True), True),
-    ],
+    "criteria",
+    [FindingFilter(), FindingFilter(themes=("kriminalitet",)), FindingFilter(search="zzzz")],
 )
-def test_only_a_query_of_two_filters_or_more_can_be_relaxed(
-    dataset: Dataset, criteria: FindingFilter, expected: bool
-) -> None:
-    """With one filter there is none to suggest dropping: then no finding need be read."""
-    assert can_be_relaxed(criteria) is expected
-    if not expected:
-        assert relax_empty_query(dataset, criteria) is None
+def test_a_query_of_one_filter_is_not_relaxed(dataset: Dataset, criteria: FindingFilter) -> None:
+    """With one filter there is none to suggest dropping, whatever it matches."""
+    assert relax_empty_query(dataset, criteria) is None

@@ -7,8 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from functools import cache
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from .errors import UsageError
@@ -95,14 +94,22 @@ def resolve_theme(themes: Sequence[Theme], typed: str) -> Theme:
 
 def resolve_finding(findings: Sequence[Finding], typed: str) -> Finding:
     """Find a finding by id (folded), or by unique id prefix."""
+    chosen = resolve_finding_id([finding.id for finding in findings], typed)
+    return next(finding for finding in findings if finding.id == chosen)
+
+
+def resolve_finding_id(ids: Sequence[str], typed: str) -> str:
+    """The id meant by `typed`: the id itself (folded), or the only id it starts."""
     wanted = fold(typed)
-    for finding in findings:
-        if fold(finding.id) == wanted:
-            return finding
-    prefixed = (
-        [finding for finding in findings if fold(finding.id).startswith(wanted)] if wanted else []
-    )
-    return _only_match("finding", typed, prefixed, findings)
+    for id_ in ids:
+        if fold(id_) == wanted:
+            return id_
+    prefixed = [id_ for id_ in ids if fold(id_).startswith(wanted)] if wanted else []
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if prefixed:
+        raise UsageError(f"Finding {typed!r} is ambiguous: it matches {', '.join(prefixed)}.")
+    raise _unknown("finding", typed, ids)
 
 
 def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
@@ -145,36 +152,6 @@ def count_findings(findings: Iterable[Finding]) -> FindingCounts:
 
 
 @dataclass(frozen=True, slots=True)
-class FindingScope:
-    """The findings a lookup may need: those of these themes and evidence kinds (None: any).
-
-    A lookup given only the findings in its scope answers as it would given all of them,
-    so a large dataset's findings need only be read as far as a lookup's scope reaches.
-    """
-
-    themes: frozenset[str] | None = None
-    evidence: frozenset[EvidenceKind] | None = None
-
-    def holds(self, theme: str, evidence: EvidenceKind) -> bool:
-        """Whether findings of this theme and evidence kind are in scope."""
-        return (self.themes is None or theme in self.themes) and (
-            self.evidence is None or evidence in self.evidence
-        )
-
-
-EVERY_FINDING = FindingScope()
-NO_FINDING = FindingScope(themes=frozenset())
-
-
-def within(dataset: Dataset, scope: FindingScope) -> Dataset:
-    """The dataset with only the findings that `scope` holds."""
-    if scope == EVERY_FINDING:
-        return dataset
-    kept = tuple(f for f in dataset.findings if scope.holds(f.theme, f.evidence))
-    return replace(dataset, findings=kept)
-
-
-@dataclass(frozen=True, slots=True)
 class FindingFilter:
     """A set of filters that combine (AND); empty fields do not filter."""
 
@@ -186,13 +163,6 @@ class FindingFilter:
     target_group: str | None = None
     outcome: str | None = None
     activity: str | None = None
-
-    def scope(self) -> FindingScope:
-        """The findings these filters can match at all: their themes and evidence kinds."""
-        kinds = frozenset(self.evidence) if self.evidence else None
-        if self.effects_only:
-            kinds = frozenset({EvidenceKind.EFFEKT}) & (kinds or {EvidenceKind.EFFEKT})
-        return FindingScope(themes=frozenset(self.themes) if self.themes else None, evidence=kinds)
 
     def active(self) -> tuple[tuple[str, Callable[[Finding], bool]], ...]:
         """The filters in use, each as (the option that set it, its predicate)."""
@@ -256,48 +226,53 @@ def filter_findings(dataset: Dataset, criteria: FindingFilter) -> tuple[Finding,
     )
 
 
-def _search_predicate(dataset: Dataset, text: str) -> Callable[[Finding], bool]:
-    """Whether every word is in a finding's texts, or in its theme's or cited works' names.
+def search_terms(text: str) -> tuple[str, ...]:
+    """The words of a search as an index holds them: each cut to its Danish stem, then folded.
 
-    The names are folded once each, when a finding first needs them, not once per finding.
+    A stem is the start of its word, so `helhedsplaner` and `helhedsplan` both look for
+    `helhedsplan`, and a word matches wherever its stem occurs, inside compounds too.
     """
-    words = fold(text).split()
-    if not words:
+    from Stemmer import Stemmer  # noqa: PLC0415 - only a search needs the stemmer
+
+    words = [word.strip(_PUNCTUATION) for word in text.casefold().split()]
+    stems = Stemmer("danish").stemWords([word for word in words if word])
+    return tuple(dict.fromkeys(folded for stem in stems if (folded := fold(stem))))
+
+
+_PUNCTUATION = ".,;:!?\"'()[]{}«»“”„–—-…"
+
+
+def searchable_finding_text(
+    finding: Finding, theme: Theme | None, cited: Iterable[Reference]
+) -> str:
+    """What a search for findings looks in, folded: its texts, its theme's and works' names."""
+    parts = [_own_text(finding), _theme_text(theme) if theme else ""]
+    parts.extend(_reference_text(reference) for reference in cited)
+    return fold(" ".join(parts))
+
+
+def _search_predicate(dataset: Dataset, text: str) -> Callable[[Finding], bool]:
+    """Whether every search term is in a finding's texts, or its theme's or cited works' names."""
+    terms = search_terms(text)
+    if not terms:
         raise UsageError("--search needs at least one word to look for.")
     themes = {theme.id: theme for theme in dataset.themes}
     references = {reference.id: reference for reference in dataset.references}
 
-    @cache
-    def theme_text(theme_id: str) -> str:
-        theme = themes.get(theme_id)
-        return fold(_theme_text(theme)) if theme else ""
-
-    @cache
-    def reference_text(reference_id: str) -> str:
-        reference = references.get(reference_id)
-        return fold(_reference_text(reference)) if reference else ""
-
     def predicate(finding: Finding) -> bool:
-        own = fold(_own_text(finding))
-        haystack = " ".join(
-            (own, theme_text(finding.theme), *map(reference_text, finding.citations))
-        )
-        return all(word in haystack for word in words)
+        cited = (references[c] for c in finding.citations if c in references)
+        haystack = searchable_finding_text(finding, themes.get(finding.theme), cited)
+        return all(term in haystack for term in terms)
 
     return predicate
 
 
 @dataclass(frozen=True, slots=True)
 class Relaxation:
-    """What a query would match without its narrowest filter."""
+    """What a query would match without its narrowest filter: the option, and the ids."""
 
     dropped: str
-    findings: tuple[Finding, ...]
-
-
-def can_be_relaxed(criteria: FindingFilter) -> bool:
-    """Whether a query has a filter to suggest dropping: it has two or more."""
-    return len(criteria.active()) + bool(criteria.search) >= 2  # noqa: PLR2004 - two
+    ids: tuple[str, ...]
 
 
 def relax_empty_query(dataset: Dataset, criteria: FindingFilter) -> Relaxation | None:
@@ -306,18 +281,18 @@ def relax_empty_query(dataset: Dataset, criteria: FindingFilter) -> Relaxation |
     None when there is a single filter, or when dropping any one of them still finds nothing.
     Ties drop the later filter: the theme is the subject, the others narrow it.
     """
-    if not can_be_relaxed(criteria):
-        return None
     named = list(criteria.active())
     if criteria.search:
         named.append(("--search", _search_predicate(dataset, criteria.search)))
+    if len(named) < 2:  # noqa: PLR2004 - dropping the only filter is no suggestion
+        return None
     best: Relaxation | None = None
     for option, _ in named:
         rest = [predicate for other, predicate in named if other != option]
         remaining = tuple(
-            finding for finding in dataset.findings if all(test(finding) for test in rest)
+            finding.id for finding in dataset.findings if all(test(finding) for test in rest)
         )
-        if remaining and (best is None or len(remaining) >= len(best.findings)):
+        if remaining and (best is None or len(remaining) >= len(best.ids)):
             best = Relaxation(option, remaining)
     return best
 
@@ -336,16 +311,8 @@ class ReferenceSelection:
         """Whether nothing narrows the selection."""
         return not (self.keys or self.findings or self.themes or self.effects_only or self.booklet)
 
-    def scope(self) -> FindingScope:
-        """The findings `select_references` looks at for this selection."""
-        if self.findings:
-            return EVERY_FINDING  # ids say nothing of their theme
-        if self.themes or self.effects_only:
-            return FindingFilter(themes=self.themes, effects_only=self.effects_only).scope()
-        return NO_FINDING
 
-
-def _reference_order(reference: Reference) -> tuple[str, str, str]:
+def reference_order(reference: Reference) -> tuple[str, str, str]:
     """Author names, then year and letter: the order of an author-year reference list."""
     names = " ".join(fold(name.family or name.literal or "") for name in reference.author)
     return names, reference.issued or "", reference.year_suffix or ""
@@ -358,7 +325,7 @@ def select_references(dataset: Dataset, selection: ReferenceSelection) -> tuple[
     a theme on its own also brings the works its context passages cite.
     """
     if selection.is_everything():
-        return tuple(sorted(dataset.references, key=_reference_order))
+        return tuple(sorted(dataset.references, key=reference_order))
     wanted: list[str] = list(selection.keys)
     by_id = {finding.id: finding for finding in dataset.findings}
     for finding_id in selection.findings:
@@ -375,7 +342,7 @@ def select_references(dataset: Dataset, selection: ReferenceSelection) -> tuple[
     cited = tuple(
         sorted(
             (reference for reference in dataset.references if reference.id in chosen),
-            key=_reference_order,
+            key=reference_order,
         )
     )
     return (dataset.meta.booklet, *cited) if selection.booklet else cited

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import gc
+import hashlib
 import io
 import os
 import sys
@@ -21,7 +21,7 @@ from boligsocial_cli import __version__
 from boligsocial_cli.dataset.locations import dataset_paths
 from boligsocial_cli.errors import BoligsocialError, ExitCode, UsageError
 from boligsocial_cli.formats import BibliographyFormat, OutputFormat
-from boligsocial_cli.model import Dataset, EvidenceKind, Lang
+from boligsocial_cli.model import EvidenceKind, Lang, Reference
 from boligsocial_cli.output.listings import (
     CHALLENGE_COLUMNS,
     EVIDENCE_MAP_COLUMNS,
@@ -38,21 +38,15 @@ from boligsocial_cli.output.listings import (
 )
 from boligsocial_cli.output.safe_text import escape_control
 from boligsocial_cli.query import (
-    EVERY_FINDING,
     FindingFilter,
-    FindingScope,
     ReferenceSelection,
-    can_be_relaxed,
-    filter_findings,
     filter_glossary,
     fold,
-    relax_empty_query,
-    resolve_finding,
     resolve_reference,
     resolve_theme,
-    select_references,
 )
-from boligsocial_cli.store.cache import OpenedDataset, open_dataset_cached
+from boligsocial_cli.store.location import open_store
+from boligsocial_cli.store.store import Store
 
 from . import coercion
 
@@ -189,21 +183,17 @@ def _global_options(
     ctx.obj = {"data": tuple(data or ()), "debug": debug}
 
 
-_KEPT: list[object] = []
-"""What this run read of the dataset, which `main` leaves to the operating system at exit."""
+def _store(ctx: typer.Context) -> Store:
+    """The store for the dataset files this command line names."""
+    return open_store(
+        dataset_paths(ctx.obj["data"]),
+        progress=_reading_status,
+        note=_debug_note if ctx.obj.get("debug") else None,
+    )
 
 
-def _opened(ctx: typer.Context) -> OpenedDataset:
-    opened = open_dataset_cached(dataset_paths(ctx.obj["data"]), progress=_reading_status)
-    _KEPT[:] = [opened]  # a run opens the dataset once; in tests, runs follow one another
-    return opened
-
-
-def _dataset(opened: OpenedDataset, scope: FindingScope = EVERY_FINDING) -> Dataset:
-    """The dataset with the findings in `scope`: the others need not be read."""
-    dataset = opened.with_findings(scope)
-    _KEPT.append(dataset)
-    return dataset
+def _debug_note(text: str) -> None:
+    _messages().print(escape_control(f"Note: {text}"), markup=False)
 
 
 def _reading_status(what: str, size: int) -> contextlib.AbstractContextManager[object]:
@@ -274,35 +264,35 @@ def themes(
 
     Example: boligsocial themes --lang en
     """
-    opened = _opened(ctx)
-    rows = [theme_row(theme, opened.counts, lang) for theme in opened.outline.themes]
+    outline = _store(ctx).outline()
+    rows = [theme_row(theme, outline.counts, lang) for theme in outline.dataset.themes]
     _emit(rows, THEME_COLUMNS, output, lambda width: themes_view(rows, lang, width))
 
 
 def _completions(
-    ctx: typer.Context, incomplete: str, ids_of: Callable[[OpenedDataset], Iterable[str]]
+    ctx: typer.Context, incomplete: str, ids_of: Callable[[Store], Iterable[str]]
 ) -> list[str]:
     """Ids from the dataset the command line names (its --data too) that start as typed."""
     paths = ctx.find_root().params.get("data") or ()
     try:
-        ids = list(ids_of(open_dataset_cached(dataset_paths(tuple(paths)))))
+        ids = list(ids_of(open_store(dataset_paths(tuple(paths)))))
     except BoligsocialError:
         return []
     return [id_ for id_ in ids if fold(id_).startswith(fold(incomplete))]
 
 
 def _complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _completions(ctx, incomplete, lambda opened: (t.id for t in opened.outline.themes))
-
-
-def _complete_finding(ctx: typer.Context, incomplete: str) -> list[str]:
     return _completions(
-        ctx, incomplete, lambda opened: (f.id for f in opened.read_findings(EVERY_FINDING))
+        ctx, incomplete, lambda store: (t.id for t in store.outline().dataset.themes)
     )
 
 
+def _complete_finding(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _completions(ctx, incomplete, Store.finding_ids)
+
+
 def _complete_reference(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _completions(ctx, incomplete, lambda opened: (r.id for r in opened.outline.references))
+    return _completions(ctx, incomplete, lambda store: (r.id for r in store.works()))
 
 
 ThemeOption = Annotated[
@@ -401,22 +391,23 @@ def findings(
 
     Example: boligsocial findings --theme kriminalitet --effects-only
     """
-    opened = _opened(ctx)
-    outline = opened.outline
+    store = _store(ctx)
+    themes = store.outline().dataset.themes
+    works = store.works() if cites else ()
     criteria = FindingFilter(
-        themes=tuple(resolve_theme(outline.themes, typed).id for typed in theme or ()),
+        themes=tuple(resolve_theme(themes, typed).id for typed in theme or ()),
         evidence=tuple(evidence or ()),
         effects_only=effects_only,
         search=search,
-        cites=tuple(resolve_reference(outline.references, typed).id for typed in cites or ()),
+        cites=tuple(resolve_reference(works, typed).id for typed in cites or ()),
         target_group=target_group,
         outcome=outcome,
         activity=activity,
     )
-    dataset = _dataset(opened, criteria.scope())
-    found = filter_findings(dataset, criteria)
-    if not found:  # what dropping a filter would find needs every finding, if it may be said
-        _explain_empty(_dataset(opened) if can_be_relaxed(criteria) else dataset, criteria, lang)
+    answer = store.findings(criteria)
+    found = answer.dataset.findings
+    if not found:
+        _messages().print(escape_control(empty_answer(answer.relaxed, lang)), markup=False)
         if output is OutputFormat.TABLE:
             return
     rows = [finding_row(finding, lang) for finding in found]
@@ -424,14 +415,8 @@ def findings(
         rows,
         FINDING_COLUMNS,
         output,
-        lambda width: findings_view(found, dataset, lang, long=long, width=width),
+        lambda width: findings_view(found, answer.dataset, lang, long=long, width=width),
     )
-
-
-def _explain_empty(dataset: Dataset, criteria: FindingFilter, lang: Lang) -> None:
-    """Say that nothing matched, and what dropping one filter would find."""
-    relaxed = relax_empty_query(dataset, criteria)
-    _messages().print(escape_control(empty_answer(relaxed, lang)), markup=False)
 
 
 @app.command()
@@ -451,14 +436,14 @@ def show(
 
     Example: boligsocial show fritidsjob-tre-gange-chance
     """
-    dataset = _dataset(_opened(ctx))
-    finding = resolve_finding(dataset.findings, finding_id)
-    cited = select_references(dataset, ReferenceSelection(findings=(finding.id,)))
+    store = _store(ctx)
+    dataset = store.finding(finding_id).dataset
+    finding = dataset.findings[0]
+    cited = store.references(ReferenceSelection(findings=(finding.id,)))
     bibliography = None
     if cited:
-        from boligsocial_cli.bibliography.csl import CitationStyle, format_text  # noqa: PLC0415 - citeproc is slow
-
-        bibliography = format_text(cited, CitationStyle.APA, lang).rstrip("\n")
+        text = _rendered(store, cited, BibliographyFormat.TEXT, "apa", lang)
+        bibliography = text.rstrip("\n")
     _stdout().print(finding_detail(finding, dataset, lang, bibliography))
 
 
@@ -470,13 +455,13 @@ def overview(
 
     Example: boligsocial overview --lang en
     """
-    opened = _opened(ctx)
-    rows = evidence_map_rows(opened.outline.themes, opened.counts, lang)
+    outline = _store(ctx).outline()
+    rows = evidence_map_rows(outline.dataset.themes, outline.counts, lang)
     _emit(
         rows,
         EVIDENCE_MAP_COLUMNS,
         output,
-        lambda width: evidence_map_view(rows, opened.outline, lang, width),
+        lambda width: evidence_map_view(rows, outline.dataset, lang, width),
     )
 
 
@@ -488,7 +473,8 @@ def challenges(
 
     Example: boligsocial challenges --format markdown
     """
-    rows = [challenge_row(challenge, lang) for challenge in _opened(ctx).outline.challenges]
+    outline = _store(ctx).outline()
+    rows = [challenge_row(challenge, lang) for challenge in outline.dataset.challenges]
     shown = (("id", "id"), ("text", "challenge"))
     _emit(rows, CHALLENGE_COLUMNS, output, lambda width: simple_view(rows, shown, lang, width))
 
@@ -511,7 +497,7 @@ def glossary(
 
     Example: boligsocial glossary helhedsplan
     """
-    everything = _opened(ctx).outline.glossary
+    everything = _store(ctx).outline().dataset.glossary
     entries = filter_glossary(everything, term) if term else everything
     if not entries:
         terms = ", ".join(entry.term for entry in everything)
@@ -532,7 +518,7 @@ def about(ctx: typer.Context, lang: LangOption = Lang.DA) -> None:
 
     Example: boligsocial about --lang en
     """
-    _stdout().print(about_view(_opened(ctx).outline, lang))
+    _stdout().print(about_view(_store(ctx).outline().dataset, lang))
 
 
 @app.command()
@@ -588,34 +574,63 @@ def cite(
 
     Example: boligsocial cite --effects-only --style apa --format bibtex
     """
-    from boligsocial_cli.bibliography.csl import (  # noqa: PLC0415
-        CslStyle,
-        ExportOptions,
-        export_references,
-        parse_style,
-    )
-
-    opened = _opened(ctx)
-    outline = opened.outline
-    chosen_style = parse_style(style)
-    if isinstance(chosen_style, CslStyle):
-        for warning in chosen_style.schema_warnings:
-            _messages().print(escape_control(f"Warning: {warning}"), markup=False)
-    every = _dataset(opened) if finding else outline  # an id says nothing of its theme
+    style_key = _style_key(style)  # a style that cannot be used is the first error
+    store = _store(ctx)
+    works = store.works()
+    outline = store.outline().dataset
     selection = ReferenceSelection(
-        keys=tuple(resolve_reference(outline.references, key).id for key in keys or ()),
-        findings=tuple(resolve_finding(every.findings, typed).id for typed in finding or ()),
+        keys=tuple(resolve_reference(works, key).id for key in keys or ()),
+        findings=tuple(store.finding(typed).dataset.findings[0].id for typed in finding or ()),
         themes=tuple(resolve_theme(outline.themes, typed).id for typed in theme or ()),
         effects_only=effects_only,
         booklet=booklet,
     )
-    dataset = every if finding else _dataset(opened, selection.scope())
-    references = select_references(dataset, selection)
+    references = store.references(selection)
     if not references:
-        message = label("nothing_to_cite", lang)
-        _messages().print(message, markup=False)
+        _messages().print(label("nothing_to_cite", lang), markup=False)
         return
-    _write_data(export_references(references, output, ExportOptions(style=chosen_style, lang=lang)))
+    _write_data(_rendered(store, references, output, style, lang, style_key))
+
+
+def _style_key(style: str) -> str:
+    """What a style's renderings are kept under: its name, or its CSL file's digest.
+
+    A built-in style is taken by name, so that a kept rendering needs neither citeproc nor
+    lxml; a user's CSL file is read and checked here, and its schema warnings shown.
+    """
+    from boligsocial_cli.bibliography.csl import CitationStyle, CslStyle, parse_style  # noqa: PLC0415
+
+    if style in CitationStyle.__members__.values():
+        return style
+    chosen = parse_style(style)
+    if not isinstance(chosen, CslStyle):
+        return chosen.value
+    for warning in chosen.schema_warnings:
+        _messages().print(escape_control(f"Warning: {warning}"), markup=False)
+    return "csl:" + hashlib.sha256(chosen.xml).hexdigest()
+
+
+def _rendered(
+    store: Store,
+    references: Sequence[Reference],
+    output: BibliographyFormat,
+    style: str,
+    lang: Lang,
+    style_key: str | None = None,
+) -> str:
+    """`references` in `output`: as the store kept them from an earlier run, or rendered now."""
+    ids = "\0".join(reference.id for reference in references).encode()
+    key = "\n".join(
+        (output.value, style_key or _style_key(style), lang.value, hashlib.sha256(ids).hexdigest())
+    )
+    kept = store.remembered(key)
+    if kept is not None:
+        return kept
+    from boligsocial_cli.bibliography.csl import ExportOptions, export_references, parse_style  # noqa: PLC0415
+
+    text = export_references(references, output, ExportOptions(style=parse_style(style), lang=lang))
+    store.remember(key, text)
+    return text
 
 
 @app.command()
@@ -704,16 +719,4 @@ def main() -> None:
         # A locale that cannot encode æøå (LC_ALL=C with PYTHONUTF8=0, PYTHONIOENCODING=ascii):
         # show '?' for what it cannot encode rather than fail with UnicodeEncodeError.
         stdout.reconfigure(errors="replace")
-    try:
-        app()
-    finally:
-        # The process ends here. Freeing the dataset object by object would take 7 ms for
-        # 10,000 findings (70 ms for 100,000), and the interpreter's last collection would
-        # walk every object once more: put the dataset in a reference cycle that nothing
-        # reaches, and have the collector keep what it has (freeze), so that both are left
-        # to the operating system.
-        leftover: list[object] = [list(_KEPT)]
-        leftover.append(leftover)
-        _KEPT.clear()
-        del leftover
-        gc.freeze()
+    app()

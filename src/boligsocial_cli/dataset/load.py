@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
 from boligsocial_cli.errors import DatasetError, Problem
 from boligsocial_cli.model import BaseDataset, Dataset, DatasetFile, record_fields
-from boligsocial_cli.store.gc_pause import gc_paused
 
 from . import locations
 from .locations import origin_label
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
     from .source_text import SourceText
 
 # The YAML reader is imported where a file is parsed, so that a lookup served from the
-# cache (see cache.py) imports neither it nor PyYAML.
+# store imports neither it nor PyYAML.
 
 RecordT = TypeVar("RecordT")
 
@@ -108,8 +107,7 @@ def read_layer(path: Path) -> Layer:
     """Read, check and build one dataset file on its own: a function of that file alone."""
     from .safe_yaml import read_yaml_file  # noqa: PLC0415 - see the imports above
 
-    with gc_paused():  # a with block, not a decorator: the stack depth of parsing is kept
-        return build_layer(read_yaml_file(path), str(path), origin_label(path))
+    return build_layer(read_yaml_file(path), str(path), origin_label(path))
 
 
 LayerReader = Callable[[Path], Layer]
@@ -195,8 +193,7 @@ def _quote_problems(paths: Sequence[Path], source: SourceText) -> list[Problem]:
     problems: list[Problem] = []
     for path in paths:
         try:
-            with gc_paused():
-                document = read_yaml_file(path)
+            document = read_yaml_file(path)
         except DatasetError:
             continue
         has_pages = len(source.page_starts) > 1

@@ -391,8 +391,8 @@ def empty_answer(relaxed: Relaxation | None, lang: Lang) -> str:
     """'Nothing matched', and what the query finds without its narrowest filter."""
     lines = [label("no_findings", lang)]
     if relaxed is not None:
-        count = len(relaxed.findings)
-        ids = ", ".join(finding.id for finding in relaxed.findings[:IDS_SHOWN])
+        count = len(relaxed.ids)
+        ids = ", ".join(relaxed.ids[:IDS_SHOWN])
         more = " …" if count > IDS_SHOWN else ""
         if lang is Lang.DA:
             lines.append(f"Uden {relaxed.dropped} ville {count} fund matche: {ids}{more}")

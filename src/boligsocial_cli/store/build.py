@@ -1,0 +1,246 @@
+"""Write a dataset into an SQLite database: records, the columns queries filter on, and
+the full-text index over every text it holds."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from boligsocial_cli.model import Dataset, Finding, Localized, Passage, Reference
+from boligsocial_cli.query import fold, searchable_finding_text
+
+from .freshness import Source
+from .records import encode
+
+SCHEMA = "boligsocial-store 1"
+"""Changed whenever the tables change: a database of another schema is rebuilt."""
+
+TABLES = """
+CREATE TABLE info(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE sources(
+    position INTEGER PRIMARY KEY, path TEXT NOT NULL, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
+    device INTEGER NOT NULL, digest TEXT NOT NULL, verified_ns INTEGER NOT NULL) STRICT;
+CREATE TABLE outline(part TEXT PRIMARY KEY, record TEXT NOT NULL) STRICT;
+CREATE TABLE themes(position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+    record TEXT NOT NULL) STRICT;
+CREATE TABLE works(position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+    record TEXT NOT NULL) STRICT;
+CREATE TABLE findings(
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, folded_id TEXT NOT NULL,
+    theme TEXT NOT NULL, evidence TEXT NOT NULL, target_group TEXT NOT NULL,
+    outcome TEXT NOT NULL, activity TEXT NOT NULL, record TEXT NOT NULL) STRICT;
+CREATE INDEX findings_by_theme ON findings(theme, evidence);
+CREATE INDEX findings_by_evidence ON findings(evidence);
+CREATE INDEX findings_by_folded_id ON findings(folded_id);
+CREATE TABLE citations(finding INTEGER NOT NULL, work TEXT NOT NULL) STRICT;
+CREATE INDEX citations_by_work ON citations(work);
+CREATE TABLE counts(theme TEXT NOT NULL, evidence TEXT NOT NULL, n INTEGER NOT NULL) STRICT;
+CREATE TABLE items(
+    rowid INTEGER PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL,
+    part INTEGER NOT NULL, page INTEGER, texts TEXT NOT NULL) STRICT;
+CREATE VIRTUAL TABLE texts USING fts5(own, finding_text, tokenize='trigram');
+CREATE TABLE vocabulary(word TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+CREATE TABLE rendered(key TEXT PRIMARY KEY, text TEXT NOT NULL) STRICT;
+"""
+
+
+class HitKind(StrEnum):
+    """What a search hit is."""
+
+    FINDING = "finding"
+    THEME = "theme"
+    CONTEXT = "context"
+    BACKGROUND = "background"
+    CHALLENGE = "challenge"
+    GLOSSARY = "glossary"
+    REFERENCE = "reference"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One searchable part of the dataset: what it is, where, and its texts."""
+
+    kind: HitKind
+    record_id: str
+    part: int
+    page: int | None
+    texts: tuple[str, ...]
+    """The original texts, shown in snippets (folded into `own` for the index)."""
+    finding_text: str = ""
+    """For a finding, everything `findings --search` looks in, folded (see query.py)."""
+
+
+def _localized(*values: Localized | None) -> list[str]:
+    return [text for value in values if value for text in (value.da, value.en)]
+
+
+def _reference_texts(reference: Reference) -> list[str]:
+    names = [
+        name.literal or " ".join(filter(None, (name.given, name.family)))
+        for name in reference.author
+    ]
+    fields = (reference.title, reference.container_title, reference.publisher, reference.issued)
+    return [reference.cited_as, *names, *filter(None, fields)]
+
+
+def _passage_items(kind: HitKind, owner: str, passages: Sequence[Passage]) -> Iterator[Item]:
+    for index, passage in enumerate(passages):
+        texts = (*_localized(passage.text), passage.quote)
+        yield Item(kind, owner, index, passage.page, texts)
+
+
+def items(dataset: Dataset) -> Iterator[Item]:
+    """Every text the dataset holds, as searchable items."""
+    themes = {theme.id: theme for theme in dataset.themes}
+    works = {reference.id: reference for reference in dataset.references}
+    for finding in dataset.findings:
+        cited = [works[c] for c in finding.citations if c in works]
+        yield Item(
+            HitKind.FINDING,
+            finding.id,
+            0,
+            finding.page,
+            _finding_texts(finding),
+            finding_text=searchable_finding_text(finding, themes.get(finding.theme), cited),
+        )
+    for theme in dataset.themes:
+        yield Item(HitKind.THEME, theme.id, 0, None, (*_localized(theme.name, theme.summary),))
+        yield from _passage_items(HitKind.CONTEXT, theme.id, theme.context)
+    for section in dataset.background:
+        yield from _passage_items(HitKind.BACKGROUND, section.id, section.passages)
+    for challenge in dataset.challenges:
+        texts = (*_localized(challenge.text), challenge.quote)
+        yield Item(HitKind.CHALLENGE, challenge.id, 0, challenge.page, texts)
+    for entry in dataset.glossary:
+        texts = (entry.term, *filter(None, (entry.term_en,)), *_localized(entry.definition))
+        yield Item(HitKind.GLOSSARY, entry.term, 0, None, texts)
+    for reference in (dataset.meta.booklet, *dataset.references):
+        yield Item(HitKind.REFERENCE, reference.id, 0, None, tuple(_reference_texts(reference)))
+
+
+def _finding_texts(finding: Finding) -> tuple[str, ...]:
+    return (
+        *_localized(finding.summary),
+        finding.quote,
+        *_localized(finding.target_group, finding.outcome, finding.activity, finding.magnitude),
+        *finding.qualifiers,
+    )
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(folded: Iterable[str]) -> Counter[str]:
+    return Counter(word for text in folded for word in _WORD.findall(text) if len(word) > 2)  # noqa: PLR2004
+
+
+def write(
+    connection: sqlite3.Connection, dataset: Dataset, sources: Sequence[Source], tool: str
+) -> None:
+    """Create the tables in an empty database and fill them with `dataset`, in one transaction.
+
+    A finding's item is row `position + 1` of `items` and `texts`, so that a search for
+    findings needs no join.
+    """
+    connection.execute("BEGIN")
+    for statement in TABLES.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+    connection.executemany("INSERT INTO info VALUES (?, ?)", [("schema", SCHEMA), ("tool", tool)])
+    connection.executemany(
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                position,
+                s.path,
+                s.size,
+                s.mtime_ns,
+                s.ctime_ns,
+                s.inode,
+                s.device,
+                s.digest,
+                s.verified_ns,
+            )
+            for position, s in enumerate(sources)
+        ],
+    )
+    outline = {
+        "meta": encode(dataset.meta),
+        "evidence_kinds": json.dumps(
+            [json.loads(encode(kind)) for kind in dataset.evidence_kinds], ensure_ascii=False
+        ),
+        "challenges": json.dumps(
+            [json.loads(encode(item)) for item in dataset.challenges], ensure_ascii=False
+        ),
+        "background": json.dumps(
+            [json.loads(encode(item)) for item in dataset.background], ensure_ascii=False
+        ),
+        "glossary": json.dumps(
+            [json.loads(encode(item)) for item in dataset.glossary], ensure_ascii=False
+        ),
+    }
+    connection.executemany("INSERT INTO outline VALUES (?, ?)", outline.items())
+    connection.executemany(
+        "INSERT INTO themes VALUES (?, ?, ?)",
+        ((position, theme.id, encode(theme)) for position, theme in enumerate(dataset.themes)),
+    )
+    connection.executemany(
+        "INSERT INTO works VALUES (?, ?, ?)",
+        ((position, work.id, encode(work)) for position, work in enumerate(dataset.references)),
+    )
+    connection.executemany(
+        "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                position,
+                finding.id,
+                fold(finding.id),
+                finding.theme,
+                finding.evidence.value,
+                fold(" ".join(_localized(finding.target_group))),
+                fold(" ".join(_localized(finding.outcome))),
+                fold(" ".join(_localized(finding.activity))),
+                encode(finding),
+            )
+            for position, finding in enumerate(dataset.findings)
+        ),
+    )
+    connection.executemany(
+        "INSERT INTO citations VALUES (?, ?)",
+        (
+            (position, work)
+            for position, finding in enumerate(dataset.findings)
+            for work in finding.citations
+        ),
+    )
+    counts = Counter((finding.theme, finding.evidence.value) for finding in dataset.findings)
+    connection.executemany(
+        "INSERT INTO counts VALUES (?, ?, ?)", ((t, e, n) for (t, e), n in counts.items())
+    )
+    vocabulary: Counter[str] = Counter()
+    for rowid, item in enumerate(items(dataset), start=1):
+        own = fold(" ".join(item.texts))
+        vocabulary.update(_words((own,)))
+        connection.execute(
+            "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                rowid,
+                item.kind.value,
+                item.record_id,
+                item.part,
+                item.page,
+                json.dumps(item.texts, ensure_ascii=False),
+            ),
+        )
+        connection.execute(
+            "INSERT INTO texts(rowid, own, finding_text) VALUES (?, ?, ?)",
+            (rowid, own, item.finding_text),
+        )
+    connection.executemany("INSERT INTO vocabulary VALUES (?, ?)", vocabulary.items())
+    connection.execute("COMMIT")

@@ -1,0 +1,78 @@
+"""Whether the files an index was built from are still the files on disk.
+
+A file is known by its stamps (size, modification and change time, inode, device) and a
+digest of its bytes. Reading the bytes again is needed only while the stamps cannot be
+trusted: a file changed within `RACY_NS` of the moment it was last verified may change
+again within the same tick of a coarse clock and keep every stamp (git's "racy" index
+entries). Once a file has been verified well after its last change, its stamps alone
+tell it apart, because any later write moves its change time, which no program can set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+RACY_NS = 2_000_000_000
+"""How long after a change a file's stamps are not trusted alone (FAT's 2 s clock)."""
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One dataset file as an index was built from it."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    device: int
+    digest: str
+    verified_ns: int
+    """When the digest was last compared with the file's bytes."""
+
+    def stamps(self) -> tuple[int, int, int, int, int]:
+        """The stamps a change of the file moves."""
+        return (self.size, self.mtime_ns, self.ctime_ns, self.inode, self.device)
+
+
+def _stamps(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def describe(path: Path, now_ns: int) -> Source | None:
+    """The file as it is now, its bytes digested; None unless it is a regular file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        digest = hashlib.sha256()
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    size, mtime, ctime, inode, device = _stamps(info)
+    return Source(str(path), size, mtime, ctime, inode, device, digest.hexdigest(), now_ns)
+
+
+def check(source: Source, now_ns: int) -> Source | None:
+    """`source` if the file is unchanged (re-verified if its stamps were racy), else None."""
+    try:
+        info = Path(source.path).stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or _stamps(info) != source.stamps():
+        return None
+    if source.ctime_ns < source.verified_ns - RACY_NS:
+        return source
+    again = describe(Path(source.path), now_ns)
+    if again is None or again.digest != source.digest or again.stamps() != source.stamps():
+        return None
+    return replace(source, verified_ns=now_ns)
