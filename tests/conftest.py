@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner, Result
 
 from boligsocial_cli.cli import app
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+"""CI runs the same examples every time, so a failure there is one a developer can repeat."""
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent

@@ -27,7 +27,8 @@ def entry_point() -> list[str]:
 
 def clean_env(**overrides: str) -> dict[str, str]:
     """A minimal environment, without the caller's locale, colour or dataset settings."""
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "SYSTEMROOT") if key in os.environ}
+    kept = ("PATH", "HOME", "SYSTEMROOT", "BOLIGSOCIAL_CACHE_DIR")  # never the real cache
+    env = {key: os.environ[key] for key in kept if key in os.environ}
     env.update(overrides)
     return env
 

@@ -28,12 +28,14 @@ from boligsocial_cli.output.listings import (
     FINDING_COLUMNS,
     GLOSSARY_COLUMNS,
     LISTING_EXPORTERS,
+    SEARCH_COLUMNS,
     THEME_COLUMNS,
     Row,
     challenge_row,
     evidence_map_rows,
     finding_row,
     glossary_row,
+    search_row,
     theme_row,
 )
 from boligsocial_cli.output.safe_text import escape_control
@@ -62,6 +64,8 @@ from boligsocial_cli.output.terminal import (
     finding_detail,
     findings_view,
     label,
+    no_hits,
+    search_view,
     simple_view,
     themes_view,
     validation_summary,
@@ -420,6 +424,41 @@ def findings(
 
 
 @app.command()
+def search(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TEXT",
+            help="What to look for, as you would say it: any case, æøå as ae/oe/aa, any "
+            "inflection. Example: utryghed",
+            show_default=False,
+        ),
+    ],
+    limit: Annotated[
+        int,
+        typer.Option("--limit", "-n", min=1, help="How many hits to show. Example: --limit 5"),
+    ] = 10,
+    lang: LangOption = Lang.DA,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Search everything the dataset says: findings, theme context, background, challenges,
+    glossary and works, best match first.
+
+    Example: boligsocial search fritidsjob unge
+    """
+    store = _store(ctx)
+    answer = store.search(" ".join(words), limit=limit)
+    if not answer.hits:
+        _messages().print(escape_control(no_hits(answer, lang)), markup=False)
+        if output is OutputFormat.TABLE:
+            return
+    rows = [search_row(rank, hit) for rank, hit in enumerate(answer.hits, start=1)]
+    context = store.outline().dataset
+    _emit(rows, SEARCH_COLUMNS, output, lambda _width: search_view(answer, context, lang))
+
+
+@app.command()
 def show(
     ctx: typer.Context,
     finding_id: Annotated[
@@ -676,6 +715,44 @@ def schema() -> None:
     from boligsocial_cli.dataset.schema import dataset_schema_json  # noqa: PLC0415 - json for this command only
 
     _write_data(dataset_schema_json())
+
+
+export_app = typer.Typer(
+    cls=_BoundaryGroup,
+    help="Write the whole dataset in a form other programs open.\n\n"
+    "Example: boligsocial export sqlite boligsocial.db",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("sqlite")
+def export_sqlite(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help="The database file to write; it must not exist yet. Example: boligsocial.db",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """The dataset as an SQLite database, to open in datasette, DB Browser or any SQL tool.
+
+    Example: boligsocial export sqlite boligsocial.db
+    """
+    try:
+        _store(ctx).export(path)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; export never overwrites a file.") from None
+    except OSError as error:
+        raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
+    _messages().print(escape_control(f"Wrote {path}: tables {_EXPORTED_TABLES}."), markup=False)
+
+
+_EXPORTED_TABLES = "themes, findings, works, citations, counts, outline, items, fulltext"
 
 
 @app.command()

@@ -16,6 +16,7 @@ from boligsocial_cli.model import (
     Theme,
 )
 from boligsocial_cli.query import FindingCounts
+from boligsocial_cli.store.store import SearchHit
 
 from .safe_text import escape_control, escape_json_controls
 
@@ -41,6 +42,18 @@ THEME_COLUMNS = ("id", "name", "findings", "effects", "summary", "origin")
 EVIDENCE_MAP_COLUMNS = ("id", "name", *(kind.value for kind in EvidenceKind), "total", "origin")
 CHALLENGE_COLUMNS = ("id", "text", "quote", "page")
 GLOSSARY_COLUMNS = ("term", "term_en", "definition")
+SEARCH_COLUMNS = (
+    "rank",
+    "kind",
+    "id",
+    "part",
+    "page",
+    "evidence",
+    "theme",
+    "snippet",
+    "marks",
+    "origin",
+)
 """The fields of each listing's records, in order: CSV and Markdown headers even when empty."""
 
 
@@ -109,6 +122,22 @@ def glossary_row(entry: GlossaryEntry, lang: Lang) -> Row:
         "term": entry.term,
         "term_en": entry.term_en,
         "definition": entry.definition.in_lang(lang),
+    }
+
+
+def search_row(rank: int, hit: SearchHit) -> Row:
+    """A search hit as a flat record: what and where it is, and its snippet with the marks."""
+    return {
+        "rank": rank,
+        "kind": hit.kind.value,
+        "id": hit.record_id,
+        "part": hit.part,
+        "page": hit.page,
+        "evidence": hit.evidence.value if hit.evidence else None,
+        "theme": hit.theme,
+        "snippet": hit.snippet.text,
+        "marks": [list(mark) for mark in hit.snippet.marks],
+        "origin": hit.origin,
     }
 
 

@@ -20,6 +20,7 @@ from .safe_text import escape_control
 
 if TYPE_CHECKING:
     from boligsocial_cli.dataset.load import ValidationReport
+    from boligsocial_cli.store.store import SearchAnswer
 
 EVIDENCE_STYLES = {
     EvidenceKind.EFFEKT: "bold white on green",
@@ -57,6 +58,18 @@ _LABELS = {
     "nothing_to_cite": Localized("Ingen værker at citere.", "No works to cite."),
     "no_findings": Localized("Ingen fund matcher filtrene.", "No findings match these filters."),
     "evidence_kinds": Localized("Sådan læses evidensen", "How to read the evidence"),
+    "hit_finding": Localized("Fund", "Finding"),
+    "hit_theme": Localized("Tema", "Theme"),
+    "hit_context": Localized("Temaets baggrund", "Theme context"),
+    "hit_background": Localized("Om indsatserne", "Background"),
+    "hit_challenge": Localized("Udfordring", "Challenge"),
+    "hit_glossary": Localized("Begreb", "Glossary"),
+    "hit_reference": Localized("Værk", "Work"),
+    "no_hits": Localized(
+        "Intet i datasættet matcher søgningen.", "Nothing in the dataset matches."
+    ),
+    "did_you_mean": Localized("Mente du", "Did you mean"),
+    "hits_of": Localized("{shown} af {total} resultater", "{shown} of {total} results"),
 }
 
 
@@ -381,6 +394,37 @@ def validation_summary(report: ValidationReport) -> str:
         where = " on its page" if report.pages_checked else ""
         quotes = f"; every quote found{where} in {report.source_text}"
     return f"OK: {files}: {count}{quotes}."
+
+
+def search_view(answer: SearchAnswer, dataset: Dataset, lang: Lang) -> Group:
+    """Search hits best first: what each is, its id, evidence kind and page, then its snippet."""
+    parts: list[RenderableType] = []
+    for rank, hit in enumerate(answer.hits, start=1):
+        heading = Text(f"{rank}. ", style="bold")
+        heading.append(label(f"hit_{hit.kind.value}", lang), style="bold")
+        heading.append("  ")
+        heading.append(escape_control(hit.record_id))
+        if hit.evidence is not None:
+            heading.append("  ")
+            heading.append_text(evidence_badge(hit.evidence, dataset, lang))
+        if hit.page is not None:
+            heading.append(f"  {label('page', lang)} {hit.page}", style="dim")
+        heading.append_text(_origin_mark(hit.origin, lang))
+        snippet = literal(hit.snippet.text)
+        for start, end in hit.snippet.marks:
+            snippet.stylize("bold reverse", start, end)
+        parts.extend((heading, snippet, Text()))
+    shown = label("hits_of", lang).format(shown=len(answer.hits), total=answer.total)
+    parts.append(Text(shown, style="dim"))
+    return Group(*parts)
+
+
+def no_hits(answer: SearchAnswer, lang: Lang) -> str:
+    """'Nothing matches', and the index's own words closest to what was typed."""
+    lines = [label("no_hits", lang)]
+    if answer.suggestions:
+        lines.append(f"{label('did_you_mean', lang)}: {', '.join(answer.suggestions)}?")
+    return "\n".join(lines)
 
 
 IDS_SHOWN = 8

@@ -44,7 +44,7 @@ CREATE TABLE counts(theme TEXT NOT NULL, evidence TEXT NOT NULL, n INTEGER NOT N
 CREATE TABLE items(
     rowid INTEGER PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL,
     part INTEGER NOT NULL, page INTEGER, texts TEXT NOT NULL) STRICT;
-CREATE VIRTUAL TABLE texts USING fts5(own, finding_text, tokenize='trigram');
+CREATE VIRTUAL TABLE fulltext USING fts5(own, finding_text, tokenize='trigram');
 CREATE TABLE vocabulary(word TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
 CREATE TABLE rendered(key TEXT PRIMARY KEY, text TEXT NOT NULL) STRICT;
 """
@@ -239,7 +239,7 @@ def write(
             ),
         )
         connection.execute(
-            "INSERT INTO texts(rowid, own, finding_text) VALUES (?, ?, ?)",
+            "INSERT INTO fulltext(rowid, own, finding_text) VALUES (?, ?, ?)",
             (rowid, own, item.finding_text),
         )
     connection.executemany("INSERT INTO vocabulary VALUES (?, ?)", vocabulary.items())

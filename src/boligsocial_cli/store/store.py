@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from boligsocial_cli.errors import UsageError
@@ -111,10 +112,19 @@ class Store:
             self._db = self._rebuild()
             return question(self._db)
 
-    @property
-    def connection(self) -> sqlite3.Connection:
-        """The database itself (for `export sqlite`)."""
-        return self._db
+    def export(self, path: Path) -> None:
+        """Write the database to `path` (which must not exist), for datasette or DB Browser."""
+        with path.open("xb"):  # claims the name: an existing file is never overwritten
+            pass
+        try:
+            target = sqlite3.connect(path)
+            try:
+                self._ask(lambda db: db.backup(target))
+            finally:
+                target.close()
+        except BaseException:
+            path.unlink()
+            raise
 
     # --- the outline ------------------------------------------------------------------
 
@@ -288,7 +298,7 @@ def _clauses(criteria: FindingFilter) -> list[Clause]:
 
 
 def _text_match(column: str, terms: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
-    """SQL for the rowids of `texts` whose `column` holds every term, and its parameters.
+    """SQL for the rowids of `fulltext` whose `column` holds every term, and its parameters.
 
     Terms of three characters or more are looked up in the trigram index; shorter ones,
     which a trigram index cannot hold, are compared with the text itself.
@@ -298,13 +308,13 @@ def _text_match(column: str, terms: tuple[str, ...]) -> tuple[str, tuple[Any, ..
     params: list[Any] = []
     if long_terms:
         phrases = " AND ".join('"' + term.replace('"', '""') + '"' for term in long_terms)
-        conditions.append("texts MATCH ?")
+        conditions.append("fulltext MATCH ?")
         params.append(f"{column} : ({phrases})")
     for term in terms:
         if term not in long_terms:
             conditions.append(f"instr({column}, ?) > 0")
             params.append(term)
-    return f"SELECT rowid FROM texts WHERE {' AND '.join(conditions)}", tuple(params)
+    return f"SELECT rowid FROM fulltext WHERE {' AND '.join(conditions)}", tuple(params)
 
 
 def _where(clauses: Sequence[Clause]) -> tuple[str, tuple[Any, ...]]:
@@ -402,10 +412,10 @@ def _references(db: sqlite3.Connection, selection: ReferenceSelection) -> tuple[
 def _search(db: sqlite3.Connection, terms: tuple[str, ...], limit: int) -> SearchAnswer:
     sql, params = _text_match("own", terms)
     ranked = any(len(term) >= 3 for term in terms)  # noqa: PLR2004 - a trigram
-    order = "bm25(texts, 1.0, 0.0), items.rowid" if ranked else "items.rowid"
+    order = "bm25(fulltext, 1.0, 0.0), items.rowid" if ranked else "items.rowid"
     rows = db.execute(
-        "SELECT items.rowid, kind, record_id, part, page, items.texts FROM texts "
-        f"JOIN items ON items.rowid = texts.rowid WHERE texts.rowid IN ({sql}) "
+        "SELECT items.rowid, kind, record_id, part, page, items.texts FROM fulltext "
+        f"JOIN items ON items.rowid = fulltext.rowid WHERE fulltext.rowid IN ({sql}) "
         f"ORDER BY {order} LIMIT ?",
         (*params, limit),
     ).fetchall()
