@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -58,5 +57,7 @@ class DatasetError(BoligsocialError):
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' naming the choice closest to `value`, or '' if none is close."""
+    import difflib  # noqa: PLC0415 - only a mistake needs it
+
     close = difflib.get_close_matches(value, sorted(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""

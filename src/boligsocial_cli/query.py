@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -39,6 +38,8 @@ def _localized(value: Localized | None) -> tuple[str, ...]:
 def _suggest(value: str, aliases: Mapping[str, str]) -> str | None:
     """The id whose alias (id, name, citation form) is closest to what was typed."""
     folded = {fold(alias): target for alias, target in aliases.items()}
+    import difflib  # noqa: PLC0415 - only a mistake needs it
+
     close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.5)
     return folded[close[0]] if close else None
 

@@ -3,12 +3,12 @@
 Typer (0.29) converts every option value through a Pydantic TypeAdapter, built on
 first use: any command that receives a value -- `--lang`'s default is enough --
 imports Pydantic and importlib.metadata, some 50 ms, two thirds of the time Python
-takes to start and import Typer and Rich. This CLI's options are text, paths, enums and lists of
-those, which Typer's own helpers convert without Pydantic, so `install` gives each
-such parameter a converter that calls those helpers directly, the same ones the
-TypeAdapter would call. Any value they do not accept (a misspelt choice, a value
-that is not text) goes to Typer's regular converter, so errors and their messages
-stay Typer's.
+takes to start and import Typer and Rich. This CLI's options are text, whole
+numbers, paths, enums and lists of those, which Typer's own helpers (or `int`)
+convert without Pydantic, so `install` gives each such parameter a converter that
+calls those helpers directly, the same ones the TypeAdapter would call. Any value
+they do not accept (a misspelt choice, a value that is not text) goes to Typer's
+regular converter, so errors and their messages stay Typer's.
 
 This relies on Typer internals (`typer._coercion`, `typer._param_types`,
 `_TyperParameter._runtime_param`); with a Typer that lacks them, `install` does
@@ -47,6 +47,11 @@ def _convert(annotation: Any, info: Any, value: Any, param: Any, ctx: Any) -> An
         raise _UnconvertedError
     if annotation is str and isinstance(value, str):
         return value
+    if annotation is int and info.min is None and info.max is None:
+        if type(value) is int:
+            return value
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            return int(value)
     if issubclass(annotation, Enum):
         try:
             return coerce_cli_choice(

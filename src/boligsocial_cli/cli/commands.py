@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import hashlib
 import io
 import os
 import sys
@@ -437,7 +436,7 @@ def search(
     ],
     limit: Annotated[
         int,
-        typer.Option("--limit", "-n", min=1, help="How many hits to show. Example: --limit 5"),
+        typer.Option("--limit", "-n", help="How many hits to show. Example: --limit 5"),
     ] = 10,
     lang: LangOption = Lang.DA,
     output: FormatOption = OutputFormat.TABLE,
@@ -447,6 +446,8 @@ def search(
 
     Example: boligsocial search fritidsjob unge
     """
+    if limit < 1:
+        raise UsageError(f"--limit must be 1 or more, not {limit}.")
     store = _store(ctx)
     answer = store.search(" ".join(words), limit=limit)
     if not answer.hits:
@@ -646,6 +647,8 @@ def _style_key(style: str) -> str:
         return chosen.value
     for warning in chosen.schema_warnings:
         _messages().print(escape_control(f"Warning: {warning}"), markup=False)
+    import hashlib  # noqa: PLC0415 - for a user's style only
+
     return "csl:" + hashlib.sha256(chosen.xml).hexdigest()
 
 
@@ -658,10 +661,8 @@ def _rendered(
     style_key: str | None = None,
 ) -> str:
     """`references` in `output`: as the store kept them from an earlier run, or rendered now."""
-    ids = "\0".join(reference.id for reference in references).encode()
-    key = "\n".join(
-        (output.value, style_key or _style_key(style), lang.value, hashlib.sha256(ids).hexdigest())
-    )
+    ids = " ".join(reference.id for reference in references)
+    key = "\n".join((output.value, style_key or _style_key(style), lang.value, ids))
     kept = store.remembered(key)
     if kept is not None:
         return kept

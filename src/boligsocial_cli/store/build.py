@@ -7,18 +7,15 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from boligsocial_cli.model import Dataset, Finding, Localized, Passage, Reference
 from boligsocial_cli.query import fold, searchable_finding_text
 
 from .freshness import Source
 from .records import encode
-
-SCHEMA = "boligsocial-store 1"
-"""Changed whenever the tables change: a database of another schema is rebuilt."""
+from .store import SCHEMA, HitKind
 
 TABLES = """
 CREATE TABLE info(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -48,18 +45,6 @@ CREATE VIRTUAL TABLE fulltext USING fts5(own, finding_text, tokenize='trigram');
 CREATE TABLE vocabulary(word TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
 CREATE TABLE rendered(key TEXT PRIMARY KEY, text TEXT NOT NULL) STRICT;
 """
-
-
-class HitKind(StrEnum):
-    """What a search hit is."""
-
-    FINDING = "finding"
-    THEME = "theme"
-    CONTEXT = "context"
-    BACKGROUND = "background"
-    CHALLENGE = "challenge"
-    GLOSSARY = "glossary"
-    REFERENCE = "reference"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +126,10 @@ def _words(folded: Iterable[str]) -> Counter[str]:
 
 
 def write(
-    connection: sqlite3.Connection, dataset: Dataset, sources: Sequence[Source], tool: str
+    connection: sqlite3.Connection,
+    dataset: Dataset,
+    sources: Sequence[Source],
+    info: Mapping[str, str],
 ) -> None:
     """Create the tables in an empty database and fill them with `dataset`, in one transaction.
 
@@ -152,7 +140,7 @@ def write(
     for statement in TABLES.split(";"):
         if statement.strip():
             connection.execute(statement)
-    connection.executemany("INSERT INTO info VALUES (?, ?)", [("schema", SCHEMA), ("tool", tool)])
+    connection.executemany("INSERT INTO info VALUES (?, ?)", [("schema", SCHEMA), *info.items()])
     connection.executemany(
         "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [

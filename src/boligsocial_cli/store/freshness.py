@@ -10,10 +10,9 @@ tell it apart, because any later write moves its change time, which no program c
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 RACY_NS = 2_000_000_000
@@ -47,6 +46,8 @@ def _stamps(info: os.stat_result) -> tuple[int, int, int, int, int]:
 
 def describe(path: Path, now_ns: int) -> Source | None:
     """The file as it is now, its bytes digested; None unless it is a regular file."""
+    import hashlib  # noqa: PLC0415 - a lookup of a settled database reads no bytes
+
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
@@ -63,16 +64,18 @@ def describe(path: Path, now_ns: int) -> Source | None:
 
 
 def check(source: Source, now_ns: int) -> Source | None:
-    """`source` if the file is unchanged (re-verified if its stamps were racy), else None."""
+    """`source` if the file's bytes are unchanged, else None.
+
+    The bytes are read again only when the stamps moved (a touch, a copy back) or cannot
+    be trusted yet; then the returned source has the new stamps and verification time.
+    """
     try:
         info = Path(source.path).stat()
     except OSError:
         return None
-    if not stat.S_ISREG(info.st_mode) or _stamps(info) != source.stamps():
+    if not stat.S_ISREG(info.st_mode):
         return None
-    if source.ctime_ns < source.verified_ns - RACY_NS:
+    if _stamps(info) == source.stamps() and source.ctime_ns < source.verified_ns - RACY_NS:
         return source
     again = describe(Path(source.path), now_ns)
-    if again is None or again.digest != source.digest or again.stamps() != source.stamps():
-        return None
-    return replace(source, verified_ns=now_ns)
+    return again if again is not None and again.digest == source.digest else None

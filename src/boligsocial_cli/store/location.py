@@ -10,21 +10,19 @@ removed later). Nothing is opened at a database's name that is not a regular fil
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 import stat
-import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
 from boligsocial_cli import __version__
 
-from .build import SCHEMA
 from .freshness import Source, check
-from .store import Store
+from .store import SCHEMA, Store
 
 APP_NAME = "boligsocial"
 CACHE_DIR_ENV = "BOLIGSOCIAL_CACHE_DIR"
@@ -54,7 +52,8 @@ def store_directory(env: Mapping[str, str] = os.environ) -> Path | None:
 def tool_fingerprint() -> str:
     """The program as it builds databases: its version, and the size and time of each module.
 
-    An edited checkout keeps its version number; its modules' stamps tell it apart.
+    An edited checkout keeps its version number; its modules' stamps tell it apart. It is
+    kept in each database in full and compared, so no digest of it need be trusted.
     """
     package = Path(__file__).parent.parent
     stamps = [__version__, SCHEMA]
@@ -64,11 +63,11 @@ def tool_fingerprint() -> str:
                 if entry.name.endswith(".py"):
                     info = entry.stat()
                     stamps.append(f"{folder.name}/{entry.name}:{info.st_size}:{info.st_mtime_ns}")
-    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+    return "\n".join(stamps)
 
 
-def database_name(paths: Sequence[Path], origins: Sequence[str]) -> str:
-    """The file name of the database for these files, named as given, under this program."""
+def stack_key(paths: Sequence[Path], origins: Sequence[str]) -> str:
+    """What tells stacks of files apart: each file as named, as resolved, and its origin."""
     named = []
     for path, origin in zip(paths, origins, strict=True):
         try:
@@ -76,8 +75,14 @@ def database_name(paths: Sequence[Path], origins: Sequence[str]) -> str:
         except (OSError, RuntimeError):
             resolved = str(path)
         named.append(f"{path}\0{resolved}\0{origin}")
-    key = "\n".join((tool_fingerprint(), *named)).encode("utf-8", "surrogateescape")
-    return hashlib.sha256(key).hexdigest()[:32] + SUFFIX
+    return "\n".join(named)
+
+
+def database_name(stack: str) -> str:
+    """The file name of a stack's database (the database itself holds the key, and is
+    trusted only if it is this stack's: a collision of names costs a rebuild, no more)."""
+    key = "\n".join((tool_fingerprint(), stack)).encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}{SUFFIX}"
 
 
 def _is_ours(info: os.stat_result) -> bool:
@@ -105,30 +110,25 @@ def connect_existing(path: Path) -> sqlite3.Connection | None:
     finally:
         os.close(fd)
     try:
-        return _connect(f"file:{_uri_path(path)}?mode=rw", uri=True)
+        return _connect(str(path))
     except sqlite3.Error:
         return None
 
 
-def _uri_path(path: Path) -> str:
-    from urllib.parse import quote  # noqa: PLC0415 - only when a database is opened
-
-    return quote(str(path.absolute()))
-
-
-def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
-    connection = sqlite3.connect(target, uri=uri, timeout=0.5, isolation_level=None)
+def _connect(target: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(target, timeout=0.5, isolation_level=None)
     connection.execute("PRAGMA trusted_schema = OFF")
     return connection
 
 
-def current_sources(connection: sqlite3.Connection, now_ns: int) -> list[Source] | None:
-    """The files the database was built from, if each is unchanged; else None.
+def current_sources(connection: sqlite3.Connection, stack: str, now_ns: int) -> list[Source] | None:
+    """The files the database was built from, if it is this stack's and each is unchanged.
 
     Raises sqlite3.Error for a database that is not one of ours or is damaged.
     """
     info = dict(connection.execute("SELECT key, value FROM info").fetchall())
-    if info.get("schema") != SCHEMA or info.get("tool") != tool_fingerprint():
+    wanted = {"schema": SCHEMA, "tool": tool_fingerprint(), "stack": stack}
+    if any(info.get(key) != value for key, value in wanted.items()):
         return None
     sources: list[Source] = []
     for row in connection.execute(
@@ -146,11 +146,19 @@ def current_sources(connection: sqlite3.Connection, now_ns: int) -> list[Source]
 
 def settle(connection: sqlite3.Connection, before: Sequence[Source], now: Sequence[Source]) -> None:
     """Record files verified anew, so that their stamps are trusted alone from now on."""
-    changed = [(s.verified_ns, s.path) for s, old in zip(now, before, strict=True) if s != old]
+    changed = [
+        (s.size, s.mtime_ns, s.ctime_ns, s.inode, s.device, s.verified_ns, position)
+        for position, (s, old) in enumerate(zip(now, before, strict=True))
+        if s != old
+    ]
     if not changed:
         return
     with contextlib.suppress(sqlite3.Error):
-        connection.executemany("UPDATE sources SET verified_ns = ? WHERE path = ?", changed)
+        connection.executemany(
+            "UPDATE sources SET size = ?, mtime_ns = ?, ctime_ns = ?, inode = ?, device = ?,"
+            " verified_ns = ? WHERE position = ?",
+            changed,
+        )
 
 
 def stored_sources(connection: sqlite3.Connection) -> list[Source]:
@@ -169,6 +177,8 @@ def building(directory: Path, name: str) -> Iterator[sqlite3.Connection]:
     Raises OSError when the directory cannot be made or written: the caller then builds
     in memory.
     """
+    import tempfile  # noqa: PLC0415 - only a build needs it
+
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, temporary = tempfile.mkstemp(prefix=".build-", suffix=SUFFIX, dir=directory)
     os.close(fd)  # mkstemp made it 0600: readable by its owner only
@@ -256,10 +266,11 @@ def open_store(
     from boligsocial_cli.dataset.locations import origin_label  # noqa: PLC0415
 
     directory = store_directory(env)
-    name = database_name(paths, [origin_label(path) for path in paths])
+    stack = stack_key(paths, [origin_label(path) for path in paths])
+    name = database_name(stack)
 
     def rebuild() -> sqlite3.Connection:
-        return _build(paths, directory, name, progress, note)
+        return _build(paths, directory, (name, stack), progress, note)
 
     if directory is not None:
         connection = connect_existing(directory / name)
@@ -267,7 +278,7 @@ def open_store(
             now_ns = time.time_ns()
             try:
                 stored = stored_sources(connection)
-                current = current_sources(connection, now_ns)
+                current = current_sources(connection, stack, now_ns)
             except sqlite3.Error:
                 current = None
             if current is not None:
@@ -280,7 +291,7 @@ def open_store(
 def _build(
     paths: Sequence[Path],
     directory: Path | None,
-    name: str,
+    named: tuple[str, str],
     progress: Progress | None,
     note: Note | None,
 ) -> sqlite3.Connection:
@@ -305,10 +316,12 @@ def _build(
         dataset = load_dataset(paths, read=read_recorded)
         after = [None if source is None else check(source, time.time_ns()) for source in read]
         sources = [source for source in after if source is not None]
+        name, stack = named
+        info = {"tool": tool_fingerprint(), "stack": stack}
         if directory is not None and len(sources) == len(read):  # every file unchanged
             try:
                 with building(directory, name) as connection:
-                    write(connection, dataset, sources, tool_fingerprint())
+                    write(connection, dataset, sources, info)
                 existing = connect_existing(directory / name)
                 if existing is not None:
                     return existing
@@ -316,7 +329,7 @@ def _build(
                 if note is not None:
                     note(f"the store cannot be kept in {directory}: {error}")
         connection = in_memory()
-        write(connection, dataset, sources, tool_fingerprint())
+        write(connection, dataset, sources, info)
         return connection
 
 

@@ -8,11 +8,11 @@ never an error, never a stale answer.
 
 from __future__ import annotations
 
-import difflib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,11 +40,26 @@ from boligsocial_cli.query import (
     search_terms,
 )
 
-from .build import HitKind
 from .records import RecordError, decode
 from .snippets import Snippet, snippet_for
 
 T = TypeVar("T")
+
+SCHEMA = "boligsocial-store 1"
+"""Changed whenever the tables change: a database of another schema is rebuilt."""
+
+
+class HitKind(StrEnum):
+    """What a search hit is."""
+
+    FINDING = "finding"
+    THEME = "theme"
+    CONTEXT = "context"
+    BACKGROUND = "background"
+    CHALLENGE = "challenge"
+    GLOSSARY = "glossary"
+    REFERENCE = "reference"
+
 
 FAULTS = (sqlite3.Error, RecordError, ValueError)
 """What a damaged or crafted database raises: each means the database is rebuilt."""
@@ -453,6 +468,8 @@ def _search(db: sqlite3.Connection, terms: tuple[str, ...], limit: int) -> Searc
 
 def _suggestions(db: sqlite3.Connection, terms: tuple[str, ...]) -> tuple[str, ...]:
     """For the terms nothing holds: the closest words of the index's own vocabulary."""
+    from difflib import get_close_matches  # noqa: PLC0415 - only an empty answer needs it
+
     close: list[str] = []
     for term in terms:
         sql, params = _text_match("own", (term,))
@@ -464,5 +481,5 @@ def _suggestions(db: sqlite3.Connection, terms: tuple[str, ...]) -> tuple[str, .
             len(term) - 2,
             len(term) + 3,
         )
-        close.extend(difflib.get_close_matches(term, words, n=3, cutoff=0.75))
+        close.extend(get_close_matches(term, words, n=3, cutoff=0.75))
     return tuple(dict.fromkeys(close))
