@@ -244,10 +244,11 @@ _PUNCTUATION = ".,;:!?\"'()[]{}«»“”„–—-…"
 
 
 def searchable_finding_text(
-    finding: Finding, theme: Theme | None, cited: Iterable[Reference]
+    finding: Finding | None, theme: Theme | None, cited: Iterable[Reference]
 ) -> str:
-    """What a search for findings looks in, folded: its texts, its theme's and works' names."""
-    parts = [_own_text(finding), _theme_text(theme) if theme else ""]
+    """What a search for findings looks in, folded: a finding's own texts, and its theme's
+    and cited works' names (any may be left out, to index them apart)."""
+    parts = [_own_text(finding) if finding else "", _theme_text(theme) if theme else ""]
     parts.extend(_reference_text(reference) for reference in cited)
     return fold(" ".join(parts))
 

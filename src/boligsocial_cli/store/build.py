@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from boligsocial_cli.model import Dataset, Finding, Localized, Passage, Reference
+from boligsocial_cli.model import Dataset, Localized, Passage, Reference
 from boligsocial_cli.query import fold, searchable_finding_text
 
 from .freshness import Source
@@ -41,8 +41,8 @@ CREATE TABLE counts(theme TEXT NOT NULL, evidence TEXT NOT NULL, n INTEGER NOT N
 CREATE TABLE items(
     rowid INTEGER PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL,
     part INTEGER NOT NULL, page INTEGER, texts TEXT NOT NULL) STRICT;
-CREATE VIRTUAL TABLE fulltext USING fts5(own, finding_text, tokenize='trigram');
-CREATE TABLE vocabulary(word TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+CREATE VIRTUAL TABLE fulltext USING fts5(own, related, tokenize='trigram');
+CREATE TABLE vocabulary(word TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
 CREATE TABLE rendered(key TEXT PRIMARY KEY, text TEXT NOT NULL) STRICT;
 """
 
@@ -56,9 +56,12 @@ class Item:
     part: int
     page: int | None
     texts: tuple[str, ...]
-    """The original texts, shown in snippets (folded into `own` for the index)."""
-    finding_text: str = ""
-    """For a finding, everything `findings --search` looks in, folded (see query.py)."""
+    """The original texts snippets are made of (a finding's are read from its record)."""
+    own: str
+    """Its texts folded, as the index holds them."""
+    related: str = ""
+    """For a finding, its theme's and cited works' names, folded: `findings --search`
+    looks in these too (query.searchable_finding_text)."""
 
 
 def _localized(*values: Localized | None) -> list[str]:
@@ -74,55 +77,43 @@ def _reference_texts(reference: Reference) -> list[str]:
     return [reference.cited_as, *names, *filter(None, fields)]
 
 
+def _item(kind: HitKind, record_id: str, part: int, page: int | None, texts: Iterable[str]) -> Item:
+    shown = tuple(texts)
+    return Item(kind, record_id, part, page, shown, fold(" ".join(shown)))
+
+
 def _passage_items(kind: HitKind, owner: str, passages: Sequence[Passage]) -> Iterator[Item]:
     for index, passage in enumerate(passages):
-        texts = (*_localized(passage.text), passage.quote)
-        yield Item(kind, owner, index, passage.page, texts)
+        yield _item(kind, owner, index, passage.page, (*_localized(passage.text), passage.quote))
 
 
 def items(dataset: Dataset) -> Iterator[Item]:
-    """Every text the dataset holds, as searchable items."""
+    """Every text the dataset holds, as searchable items; the findings first, in order."""
     themes = {theme.id: theme for theme in dataset.themes}
     works = {reference.id: reference for reference in dataset.references}
     for finding in dataset.findings:
+        theme = themes.get(finding.theme)
         cited = [works[c] for c in finding.citations if c in works]
-        yield Item(
-            HitKind.FINDING,
-            finding.id,
-            0,
-            finding.page,
-            _finding_texts(finding),
-            finding_text=searchable_finding_text(finding, themes.get(finding.theme), cited),
-        )
+        own = searchable_finding_text(finding, None, ())
+        related = searchable_finding_text(None, theme, cited)
+        yield Item(HitKind.FINDING, finding.id, 0, finding.page, (), own, related)
     for theme in dataset.themes:
-        yield Item(HitKind.THEME, theme.id, 0, None, (*_localized(theme.name, theme.summary),))
+        yield _item(HitKind.THEME, theme.id, 0, None, _localized(theme.name, theme.summary))
         yield from _passage_items(HitKind.CONTEXT, theme.id, theme.context)
     for section in dataset.background:
         yield from _passage_items(HitKind.BACKGROUND, section.id, section.passages)
     for challenge in dataset.challenges:
         texts = (*_localized(challenge.text), challenge.quote)
-        yield Item(HitKind.CHALLENGE, challenge.id, 0, challenge.page, texts)
+        yield _item(HitKind.CHALLENGE, challenge.id, 0, challenge.page, texts)
     for entry in dataset.glossary:
         texts = (entry.term, *filter(None, (entry.term_en,)), *_localized(entry.definition))
-        yield Item(HitKind.GLOSSARY, entry.term, 0, None, texts)
+        yield _item(HitKind.GLOSSARY, entry.term, 0, None, texts)
     for reference in (dataset.meta.booklet, *dataset.references):
-        yield Item(HitKind.REFERENCE, reference.id, 0, None, tuple(_reference_texts(reference)))
+        yield _item(HitKind.REFERENCE, reference.id, 0, None, _reference_texts(reference))
 
 
-def _finding_texts(finding: Finding) -> tuple[str, ...]:
-    return (
-        *_localized(finding.summary),
-        finding.quote,
-        *_localized(finding.target_group, finding.outcome, finding.activity, finding.magnitude),
-        *finding.qualifiers,
-    )
-
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def _words(folded: Iterable[str]) -> Counter[str]:
-    return Counter(word for text in folded for word in _WORD.findall(text) if len(word) > 2)  # noqa: PLR2004
+_WORD = re.compile(r"[^\W_]{3,}")
+"""A word the vocabulary keeps for suggestions: three letters or more."""
 
 
 def write(
@@ -211,24 +202,14 @@ def write(
     connection.executemany(
         "INSERT INTO counts VALUES (?, ?, ?)", ((t, e, n) for (t, e), n in counts.items())
     )
-    vocabulary: Counter[str] = Counter()
+    vocabulary: set[str] = set()
+    rows, texts = [], []
     for rowid, item in enumerate(items(dataset), start=1):
-        own = fold(" ".join(item.texts))
-        vocabulary.update(_words((own,)))
-        connection.execute(
-            "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                rowid,
-                item.kind.value,
-                item.record_id,
-                item.part,
-                item.page,
-                json.dumps(item.texts, ensure_ascii=False),
-            ),
-        )
-        connection.execute(
-            "INSERT INTO fulltext(rowid, own, finding_text) VALUES (?, ?, ?)",
-            (rowid, own, item.finding_text),
-        )
-    connection.executemany("INSERT INTO vocabulary VALUES (?, ?)", vocabulary.items())
+        vocabulary.update(_WORD.findall(item.own))
+        shown = json.dumps(item.texts, ensure_ascii=False)
+        rows.append((rowid, item.kind.value, item.record_id, item.part, item.page, shown))
+        texts.append((rowid, item.own, item.related))
+    connection.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)", rows)
+    connection.executemany("INSERT INTO fulltext(rowid, own, related) VALUES (?, ?, ?)", texts)
+    connection.executemany("INSERT INTO vocabulary VALUES (?)", ((word,) for word in vocabulary))
     connection.execute("COMMIT")

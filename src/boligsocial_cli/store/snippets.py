@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from boligsocial_cli.model import Finding
 from boligsocial_cli.query import fold
 
 _DIGRAPHS = re.compile(r"aa|ae|oe")
@@ -113,3 +114,15 @@ def snippet_for(texts: tuple[str, ...], terms: tuple[str, ...]) -> Snippet:
         if any(term in fold(text) for term in terms):
             return make_snippet(text, terms)
     return make_snippet(texts[0] if texts else "", ())
+
+
+def finding_texts(finding: Finding) -> tuple[str, ...]:
+    """The texts of a finding a snippet is made from: summaries, quote, what it concerns."""
+    described = (finding.target_group, finding.outcome, finding.activity, finding.magnitude)
+    return (
+        finding.summary.da,
+        finding.summary.en,
+        finding.quote,
+        *(text for value in described if value for text in (value.da, value.en)),
+        *finding.qualifiers,
+    )

@@ -41,7 +41,7 @@ from boligsocial_cli.query import (
 )
 
 from .records import RecordError, decode
-from .snippets import Snippet, snippet_for
+from .snippets import Snippet, finding_texts, snippet_for
 
 T = TypeVar("T")
 
@@ -307,13 +307,14 @@ def _clauses(criteria: FindingFilter) -> list[Clause]:
         terms = search_terms(criteria.search)
         if not terms:
             raise UsageError("--search needs at least one word to look for.")
-        sql, params = _text_match("finding_text", terms)
+        sql, params = _text_match("", terms)
         clauses.append(("--search", f"position + 1 IN ({sql})", params))
     return clauses
 
 
 def _text_match(column: str, terms: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
-    """SQL for the rowids of `fulltext` whose `column` holds every term, and its parameters.
+    """SQL for the rowids of `fulltext` whose `column` (or, with "", any column: a finding's
+    own texts and its related names) holds every term, and its parameters.
 
     Terms of three characters or more are looked up in the trigram index; shorter ones,
     which a trigram index cannot hold, are compared with the text itself.
@@ -324,10 +325,11 @@ def _text_match(column: str, terms: tuple[str, ...]) -> tuple[str, tuple[Any, ..
     if long_terms:
         phrases = " AND ".join('"' + term.replace('"', '""') + '"' for term in long_terms)
         conditions.append("fulltext MATCH ?")
-        params.append(f"{column} : ({phrases})")
+        params.append(f"{column} : ({phrases})" if column else phrases)
+    searched = column or "own || ' ' || related"
     for term in terms:
         if term not in long_terms:
-            conditions.append(f"instr({column}, ?) > 0")
+            conditions.append(f"instr({searched}, ?) > 0")
             params.append(term)
     return f"SELECT rowid FROM fulltext WHERE {' AND '.join(conditions)}", tuple(params)
 
@@ -436,20 +438,20 @@ def _search(db: sqlite3.Connection, terms: tuple[str, ...], limit: int) -> Searc
     ).fetchall()
     total = int(_scalar(db, f"SELECT count(*) FROM ({sql})", *params))
     finding_rows = {rowid - 1 for rowid, kind, *_ in rows if kind == HitKind.FINDING.value}
-    facts = {
-        position: (EvidenceKind(evidence), theme, decode(Finding, record).origin)
-        for position, evidence, theme, record in db.execute(
-            "SELECT position, evidence, theme, record FROM findings "
+    found = {
+        position: decode(Finding, record)
+        for position, record in db.execute(
+            "SELECT position, record FROM findings "
             "WHERE position IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(finding_rows)),),
         )
     }
     hits = []
     for rowid, kind, record_id, part, page, texts in rows:
-        shown = json.loads(texts)
-        if not isinstance(shown, list) or not all(isinstance(text, str) for text in shown):
+        finding = found.get(rowid - 1)
+        shown = finding_texts(finding) if finding else json.loads(texts)
+        if not isinstance(shown, list | tuple) or not all(isinstance(t, str) for t in shown):
             raise RecordError("texts are not a list of text")
-        evidence, theme, origin = facts.get(rowid - 1, (None, None, ""))
         hits.append(
             SearchHit(
                 kind=HitKind(kind),
@@ -457,9 +459,9 @@ def _search(db: sqlite3.Connection, terms: tuple[str, ...], limit: int) -> Searc
                 part=int(part),
                 page=None if page is None else int(page),
                 snippet=snippet_for(tuple(shown), terms),
-                evidence=evidence,
-                theme=theme,
-                origin=origin,
+                evidence=finding.evidence if finding else None,
+                theme=finding.theme if finding else None,
+                origin=finding.origin if finding else "",
             )
         )
     suggestions = () if hits else _suggestions(db, terms)
