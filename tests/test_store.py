@@ -92,7 +92,9 @@ def filters(draw: st.DrawFn, dataset: Dataset) -> FindingFilter:
 
 
 @pytest.mark.parametrize("stack", list(STACKS))
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_findings_are_those_of_the_referee(
     stores: dict[str, tuple[Store, Dataset]], stack: str, data: st.DataObject
@@ -112,7 +114,9 @@ def test_findings_are_those_of_the_referee(
 
 
 @pytest.mark.parametrize("stack", list(STACKS))
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_references_are_those_of_the_referee(
     stores: dict[str, tuple[Store, Dataset]], stack: str, data: st.DataObject

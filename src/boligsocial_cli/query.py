@@ -232,12 +232,30 @@ def search_terms(text: str) -> tuple[str, ...]:
 
     A stem is the start of its word, so `helhedsplaner` and `helhedsplan` both look for
     `helhedsplan`, and a word matches wherever its stem occurs, inside compounds too.
+    Little words that say nothing of the subject ("hvad", "er", "the") are left out,
+    unless nothing else is asked.
     """
     from Stemmer import Stemmer  # noqa: PLC0415 - only a search needs the stemmer
 
     words = [word.strip(_PUNCTUATION) for word in text.casefold().split()]
-    stems = Stemmer("danish").stemWords([word for word in words if word])
+    words = [word for word in words if word]
+    meaningful = [word for word in words if word not in STOPWORDS] or words
+    stems = Stemmer("danish").stemWords(meaningful)
     return tuple(dict.fromkeys(folded for stem in stems if (folded := fold(stem))))
+
+
+STOPWORDS = frozenset(
+    # Snowball's Danish stop words, and the English words a question is built of.
+    """ad af alle alt anden at blev blive bliver da de dem den denne der deres det dette dig
+    din disse dog du efter eller en end er et for fra ham han hans har havde have hende
+    hendes her hos hun hvad hvis hvor i ikke ind jeg jer jo kunne man mange med meget men
+    mig min mine mit mod ned noget nogle nu når og også om op os over på selv sig sin sine
+    sit skal skulle som sådan thi til ud under var vi vil ville vor være været hvem hvordan
+    hvorfor hvilke hvilken
+    a about an and are as at be by do does for from how in is it of on or that the this to
+    what which who why with""".split()  # noqa: SIM905 - a list of words reads best as text
+)
+"""Words a search leaves out: they occur everywhere and say nothing of the subject."""
 
 
 _PUNCTUATION = ".,;:!?\"'()[]{}«»“”„–—-…"

@@ -69,6 +69,7 @@ _LABELS = {
         "Intet i datasættet matcher søgningen.", "Nothing in the dataset matches."
     ),
     "did_you_mean": Localized("Mente du", "Did you mean"),
+    "shown_for": Localized("Viser resultater for", "Showing results for"),
     "hits_of": Localized("{shown} af {total} resultater", "{shown} of {total} results"),
 }
 
@@ -399,6 +400,8 @@ def validation_summary(report: ValidationReport) -> str:
 def search_view(answer: SearchAnswer, dataset: Dataset, lang: Lang) -> Group:
     """Search hits best first: what each is, its id, evidence kind and page, then its snippet."""
     parts: list[RenderableType] = []
+    if answer.corrected:
+        parts.extend((Text(escape_control(no_hits(answer, lang)), style="bold"), Text()))
     for rank, hit in enumerate(answer.hits, start=1):
         heading = Text(f"{rank}. ", style="bold")
         heading.append(label(f"hit_{hit.kind.value}", lang), style="bold")
@@ -424,6 +427,8 @@ def no_hits(answer: SearchAnswer, lang: Lang) -> str:
     lines = [label("no_hits", lang)]
     if answer.suggestions:
         lines.append(f"{label('did_you_mean', lang)}: {', '.join(answer.suggestions)}?")
+    if answer.corrected:
+        lines.append(f"{label('shown_for', lang)}: {' '.join(answer.terms)}")
     return "\n".join(lines)
 
 

@@ -106,6 +106,8 @@ class SearchAnswer:
     hits: tuple[SearchHit, ...]
     total: int
     suggestions: tuple[str, ...] = ()
+    corrected: bool = False
+    """Whether the hits are for the closest words, nothing having matched what was typed."""
 
 
 Rebuild = Callable[[], sqlite3.Connection]
@@ -189,7 +191,7 @@ class Store:
     # --- full-text search ---------------------------------------------------------------
 
     def search(self, text: str, *, limit: int = 10) -> SearchAnswer:
-        """Everything the dataset says that holds every word, best first (bm25)."""
+        """Everything the dataset says about the words: those holding most of them first."""
         terms = search_terms(text)
         if not terms:
             raise UsageError("search needs at least one word to look for.")
@@ -427,16 +429,65 @@ def _references(db: sqlite3.Connection, selection: ReferenceSelection) -> tuple[
 
 
 def _search(db: sqlite3.Connection, terms: tuple[str, ...], limit: int) -> SearchAnswer:
-    sql, params = _text_match("own", terms)
-    ranked = any(len(term) >= 3 for term in terms)  # noqa: PLR2004 - a trigram
-    order = "bm25(fulltext, 1.0, 0.0), items.rowid" if ranked else "items.rowid"
-    rows = db.execute(
-        "SELECT items.rowid, kind, record_id, part, page, items.texts FROM fulltext "
-        f"JOIN items ON items.rowid = fulltext.rowid WHERE fulltext.rowid IN ({sql}) "
-        f"ORDER BY {order} LIMIT ?",
-        (*params, limit),
-    ).fetchall()
-    total = int(_scalar(db, f"SELECT count(*) FROM ({sql})", *params))
+    """The items holding most of the terms first, then by bm25; with no hit at all, the
+    closest words of the vocabulary are offered, and searched for instead."""
+    rows, total = _ranked(db, terms, limit)
+    if rows:
+        return _answer(db, terms, rows, total)
+    suggestions = _suggestions(db, terms)
+    corrected = tuple(dict.fromkeys((*_matched_terms(db, terms), *suggestions[:1])))
+    if suggestions and corrected:
+        rows, total = _ranked(db, corrected, limit)
+        return replace(_answer(db, corrected, rows, total), suggestions=suggestions, corrected=True)
+    return SearchAnswer(terms, (), 0, suggestions)
+
+
+def _ranked(db: sqlite3.Connection, terms: tuple[str, ...], limit: int) -> tuple[list[Any], int]:
+    """The best `limit` items for `terms` (each counted once), and how many hold any of them.
+
+    Terms shorter than a trigram are used only when every term is that short.
+    """
+    long_terms = [term for term in terms if len(term) >= 3]  # noqa: PLR2004 - a trigram
+    if not long_terms:
+        sql, params = _text_match("own", terms)
+        select = f"SELECT rowid FROM ({sql}) ORDER BY rowid"
+        ordered = _column(db, select, *params)
+        return _items(db, ordered[:limit]), len(ordered)
+    phrases = ['"' + term.replace('"', '""') + '"' for term in long_terms]
+    matched = " + ".join(
+        "(fulltext.rowid IN (SELECT rowid FROM fulltext WHERE fulltext MATCH ?))" for _ in phrases
+    )
+    any_term = "own : (" + " OR ".join(phrases) + ")"
+    ordered = _column(
+        db,
+        f"SELECT fulltext.rowid FROM fulltext WHERE fulltext MATCH ? "
+        f"ORDER BY {matched} DESC, bm25(fulltext, 1.0, 0.0), fulltext.rowid",
+        any_term,
+        *(f"own : {phrase}" for phrase in phrases),
+    )
+    return _items(db, ordered[:limit]), len(ordered)
+
+
+def _items(db: sqlite3.Connection, rowids: Sequence[int]) -> list[Any]:
+    found = {
+        row[0]: row
+        for row in db.execute(
+            "SELECT rowid, kind, record_id, part, page, texts FROM items "
+            "WHERE rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(rowids)),),
+        )
+    }
+    return [found[rowid] for rowid in rowids]
+
+
+def _matched_terms(db: sqlite3.Connection, terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The terms some item holds."""
+    return tuple(term for term in terms if _ranked(db, (term,), 1)[1])
+
+
+def _answer(
+    db: sqlite3.Connection, terms: tuple[str, ...], rows: Sequence[Any], total: int
+) -> SearchAnswer:
     finding_rows = {rowid - 1 for rowid, kind, *_ in rows if kind == HitKind.FINDING.value}
     found = {
         position: decode(Finding, record)
@@ -464,8 +515,7 @@ def _search(db: sqlite3.Connection, terms: tuple[str, ...], limit: int) -> Searc
                 origin=finding.origin if finding else "",
             )
         )
-    suggestions = () if hits else _suggestions(db, terms)
-    return SearchAnswer(terms, tuple(hits), total, suggestions)
+    return SearchAnswer(terms, tuple(hits), total)
 
 
 def _suggestions(db: sqlite3.Connection, terms: tuple[str, ...]) -> tuple[str, ...]:
@@ -474,8 +524,7 @@ def _suggestions(db: sqlite3.Connection, terms: tuple[str, ...]) -> tuple[str, .
 
     close: list[str] = []
     for term in terms:
-        sql, params = _text_match("own", (term,))
-        if _scalar(db, f"SELECT count(*) FROM ({sql})", *params):
+        if _ranked(db, (term,), 1)[1]:
             continue
         words = _column(
             db,
