@@ -30,6 +30,7 @@ from citeproc.source.json import CiteProcJSON
 from boligsocial_cli.bibliography.csl import (
     LOCALES,
     REFERENCE_EXPORTERS,
+    RIS_NEWLINE,
     CitationStyle,
     CslStyle,
     ExportOptions,
@@ -574,7 +575,7 @@ def test_bibtex_round_trip_through_bibtexparser() -> None:
             entry.entry_type, "howpublished"
         )
         assert fields.get(publisher_field) == reference.publisher
-        assert fields.get("annotation") == reference.note
+        assert fields.get("annotation") == (reference.note and reference.note.en)
         assert fields.get("langid") == BIBLATEX_LANGUAGES.get(reference.language or "")
         assert ("note" in fields) == (reference.status is not VerificationStatus.CONFIRMED)
         names = fields.get("author", [])
@@ -661,7 +662,7 @@ def test_ris_round_trip_through_rispy() -> None:
             for name in reference.author
         ]
         notes = entry.get("notes", [])
-        assert (reference.note in notes) if reference.note else True
+        assert (reference.note.da in notes) if reference.note else True
         if reference.status is VerificationStatus.UNVERIFIED:
             assert notes[0].startswith("Referencen er ikke verificeret")
     sbi = entries[[reference.id for reference in ALL].index("sbi-2018-09")]
@@ -954,3 +955,23 @@ def test_pandoc_without_the_language_title_cases_danish(tmp_path: Path) -> None:
     del items[0]["language"]
     output = _pandoc_reference_list(json.dumps(items, ensure_ascii=False), tmp_path)
     assert "Indsatser i Udsatte Boligområder. Hvad Virker, Hvorfor Og Hvordan?" in output
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_an_entrys_notes_are_in_one_language(lang: Lang) -> None:
+    """The booklet's status note and its data note are both in the language asked for,
+    in BibTeX (note, annotation), RIS (N1) and CSL-JSON (note): never Danish beside English."""
+    danish = lang is DA
+    status = "Delvist verificeret" if danish else "Partly verified"
+    data_note = "Forfatteren er chefanalytiker." if danish else "The author is Chefanalytiker."
+    bibtex = format_bibtex([BOOKLET], lang)
+    assert f"  note = {{{status}:" in bibtex
+    assert f"  annotation = {{{data_note}" in bibtex
+    ris = format_ris([BOOKLET], lang).split(RIS_NEWLINE)
+    assert [line[6:].split(":")[0].split(".")[0] for line in ris if line.startswith("N1")] == [
+        status,
+        data_note.removesuffix("."),
+    ]
+    (item,) = json.loads(format_csl_json([BOOKLET], lang))
+    assert item["note"].startswith(f"{status}:")
+    assert item["note"].split("\n")[1].startswith(data_note)

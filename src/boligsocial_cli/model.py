@@ -189,7 +189,8 @@ class Reference:
     DOI: str | None = None
     ISBN: str | None = None
     URL: str | None = None
-    note: str | None = None
+    note: Localized | None = None
+    """What a careful bibliographer should know, in Danish and English like every text."""
     sources: tuple[str, ...] = ()
     replaces: bool = False
     origin: str = field(default="", metadata=_INTERNAL, compare=False)

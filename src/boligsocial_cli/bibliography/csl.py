@@ -136,8 +136,10 @@ def verification_note(status: VerificationStatus, lang: Lang) -> str | None:
 
 
 def _notes(reference: Reference, lang: Lang) -> tuple[str, ...]:
+    """The status note and the data's note, both in `lang`."""
     status_note = verification_note(reference.status, lang)
-    return tuple(note for note in (status_note, reference.note) if note)
+    data_note = reference.note.in_lang(lang) if reference.note else None
+    return tuple(note for note in (status_note, data_note) if note)
 
 
 def _unique(references: Iterable[Reference]) -> tuple[Reference, ...]:
@@ -813,7 +815,7 @@ def _bibtex_fields(reference: Reference, entry_type: str, lang: Lang) -> list[tu
     add("doi", reference.DOI, verbatim=True)
     add("url", reference.URL, verbatim=True)
     add("note", verification_note(reference.status, lang))
-    add("annotation", reference.note)
+    add("annotation", reference.note.in_lang(lang) if reference.note else None)
     return fields
 
 
