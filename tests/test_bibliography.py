@@ -975,3 +975,55 @@ def test_an_entrys_notes_are_in_one_language(lang: Lang) -> None:
     (item,) = json.loads(format_csl_json([BOOKLET], lang))
     assert item["note"].startswith(f"{status}:")
     assert item["note"].split("\n")[1].startswith(data_note)
+
+
+def test_danish_m_fl_is_not_italic_but_latin_et_al_is() -> None:
+    """Cite Them Right sets the Latin "et al." in italics; the Danish "m.fl." is Danish,
+    and Danish sets only foreign words in italics."""
+    works = [ref("christensen-2018b")]
+    assert format_markdown(works, HARVARD, DA).startswith("- Christensen, G. m.fl. (2018b) *")
+    assert format_markdown(works, HARVARD, EN).startswith("- Christensen, G. *et al.* (2018b) *")
+
+
+def test_a_style_that_keeps_latin_et_al_in_danish_keeps_its_italics(tmp_path: Path) -> None:
+    """A style whose own Danish terms say "et al." keeps the italics it gives it."""
+    style = (
+        _USER_STYLE.replace("{and_}", "text")
+        .replace("<name/>", '<name/><et-al font-style="italic"/>')
+        .replace(
+            "<citation>",
+            '<locale xml:lang="da"><terms><term name="et-al">et al.</term></terms></locale>'
+            "<citation>",
+        )
+    )
+    path = tmp_path / "latin.csl"
+    path.write_text(style, encoding="utf-8")
+    people = (Name(family="Alfa"), Name(family="Beta"), Name(family="Gamma"))
+    three = replace(_PERSON_WORK, author=people)
+    assert format_markdown([three], load_csl_style(path), DA) == "- Alfa, Beta *et al.*\n"
+    roman = path.with_name("roman.csl")
+    roman.write_text(style.replace("et al.</term>", "m.fl.</term>"), encoding="utf-8")
+    assert format_markdown([three], load_csl_style(roman), DA) == "- Alfa, Beta m.fl.\n"
+
+
+@pytest.mark.parametrize("style", [APA, HARVARD, CHICAGO])
+@pytest.mark.parametrize("lang", list(Lang))
+def test_a_first_edition_is_not_named(style: CitationStyle, lang: Lang) -> None:
+    """APA, Chicago (14.114) and Cite Them Right name an edition only if it is not the
+    first: SBi 2018:09's "1" is in the exports, not in the reference list."""
+    sbi = [ref("sbi-2018-09")]
+    entry = format_text(sbi, style, lang)
+    assert "udg." not in entry
+    assert "ed." not in entry
+    assert "  edition = {1},\n" in format_bibtex(sbi, lang)
+    second = format_text([replace(ref("sbi-2018-09"), edition="2")], style, lang)
+    assert ("2. udg." if lang is DA else "2nd ed.") in second
+
+
+def test_the_booklet_title_is_italic_in_every_style() -> None:
+    """The booklet is a work published on its own: its title is in italics, in Harvard too."""
+    for style in (APA, HARVARD, CHICAGO):
+        for lang in Lang:
+            assert "*Boligsociale indsatser – kort fortalt*" in format_markdown(
+                [BOOKLET], style, lang
+            )

@@ -371,8 +371,20 @@ def _inherited(element: Any, attribute: str) -> str | None:
     return None
 
 
+def _danish_et_al_is_latin(root: Any) -> bool:
+    """Whether the style's own Danish terms keep the Latin "et al." (APA does)."""
+    for locale in root.iter(_csl("locale")):
+        language = locale.get("{http://www.w3.org/XML/1998/namespace}lang")
+        if language is not None and not language.startswith("da"):
+            continue
+        for term in locale.iter(_csl("term")):
+            if term.get("name") == "et-al" and term.get("form") in (None, "long"):
+                return "et al" in (term.text or "")
+    return False
+
+
 def name_lists_for_locale(style_xml: bytes, lang: Lang) -> bytes:
-    """The style with its name lists punctuated as `lang` punctuates a list.
+    """The style with its name lists punctuated and set as `lang` does.
 
     English styles put a comma before the last "and" ("Massey, Douglas S., Andrew B.
     Gross, and Kumiko Shibuya") and before "et al."; Danish puts none before "og" or
@@ -381,6 +393,7 @@ def name_lists_for_locale(style_xml: bytes, lang: Lang) -> bytes:
     ("og") gets delimiter-precedes-last="never" and every name list
     delimiter-precedes-et-al="never". Lists joined by "&" keep the style's comma
     (APA's "Christensen, G., & Geerdsen, L. P.", as Danish APA guides write it).
+    "et al." is italic in some styles as a Latin phrase; the Danish "m.fl." is not.
     """
     if lang is not Lang.DA:
         return style_xml
@@ -392,6 +405,10 @@ def name_lists_for_locale(style_xml: bytes, lang: Lang) -> bytes:
         if _inherited(name, "and") == "text":
             name.set("delimiter-precedes-last", "never")
         name.set("delimiter-precedes-et-al", "never")
+    if not _danish_et_al_is_latin(root):
+        for et_al in root.iter(_csl("et-al")):
+            if et_al.get("term", "et-al") == "et-al":
+                et_al.attrib.pop("font-style", None)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
 
 
@@ -460,6 +477,10 @@ def _render_item(reference: Reference, markup: _Markup) -> dict[str, Any]:
     Boligområder".
     """
     item = _csl_item(reference)
+    if item.get("edition", "").strip() == "1":
+        # APA 7, Chicago (14.114) and Cite Them Right name an edition only if it is not the
+        # first: "1. udg." would be noise. BibTeX, RIS and CSL-JSON still carry it.
+        del item["edition"]
     if markup.markdown:
         if "author" in item:
             item["author"] = [
