@@ -1027,3 +1027,11 @@ def test_the_booklet_title_is_italic_in_every_style() -> None:
             assert "*Boligsociale indsatser – kort fortalt*" in format_markdown(
                 [BOOKLET], style, lang
             )
+
+
+def test_family_names_alone_with_the_same_name_twice() -> None:
+    """Two authors of one family name, given names unknown: "Hansen & Hansen (2020).", the
+    full stop looked for after the second name, not the first."""
+    hansens = replace(_PERSON_WORK, author=(Name(family="Hansen"), Name(family="Hansen")))
+    assert format_text([hansens], APA, DA) == "Hansen & Hansen (2020).\n"
+    assert format_text([hansens], CHICAGO, EN) == "Hansen and Hansen. 2020.\n"

@@ -589,8 +589,11 @@ def _punctuate_family_names(entry: str, reference: Reference, markup: _Markup) -
             entry = entry.replace(
                 f"{first}, {conjunction} {last}", f"{first} {conjunction} {last}", 1
             )
-    names_end = entry.find(shown[-1]) + len(shown[-1])
-    if entry.startswith(shown[0]) and entry.startswith(". (", names_end):
+    if not entry.startswith(shown[0]):
+        return entry
+    last_start = entry.find(shown[-1], len(shown[0]) if len(shown) > 1 else 0)
+    names_end = last_start + len(shown[-1])
+    if last_start >= 0 and entry.startswith(". (", names_end):
         entry = entry[:names_end] + entry[names_end + 1 :]
     return entry
 
