@@ -155,6 +155,15 @@ BAD_FILES = (
         line=68,
     ),
     BadFile(
+        "A work's language as a name, not a tag; a note in one language only",
+        "reference-language-and-note.yaml",
+        (
+            "language: 'dansk' is not a language tag (BCP 47, e.g. 'da', 'en' or 'en-US')",
+            "note: expected a mapping with da, en, got the text",
+        ),
+        line=68,
+    ),
+    BadFile(
         "YAML 1.1: unquoted no / yes read as booleans",
         "yaml11-boolean.yaml",
         ("dataset_version: expected text, got the boolean false", "qualifiers[0]"),

@@ -30,10 +30,12 @@ from citeproc.source.json import CiteProcJSON
 from boligsocial_cli.bibliography.csl import (
     LOCALES,
     REFERENCE_EXPORTERS,
+    RIS_NEWLINE,
     CitationStyle,
     CslStyle,
     ExportOptions,
     bibtex_key,
+    bibtex_langid,
     bibtex_name,
     builtin_style_xml,
     escape_bibtex,
@@ -86,8 +88,10 @@ def ref(reference_id: str) -> Reference:
 # --- exact text per style, written from each style's rules ---------------------------
 #
 # christensen-2018b: a confirmed report with eight authors; the booklet's letter "b".
-# massey-1994: a journal article; issue and pages, no volume in the data.
+# massey-1994: a journal article in English; issue and pages, no volume in the data.
 # andersen-aeroe-1999: unverified; family names and year only, so nothing else printed.
+# christensen-geerdsen-2016: two authors with given names, the comma before "and".
+# breau-2015: three authors known only by family name.
 # cfbu-2019: an organisation as author; identification inferred.
 
 VEJ_TIL = (
@@ -99,22 +103,35 @@ KATALOG = (
     "Inspirations- og videnskatalog – Viden om boligsociale aktiviteter støttet af Landsbyggefonden"
 )
 MASSEY_TITLE = "Migration, segregation, and the geographic concentration of poverty"
+MASSEY_HEADLINE = "Migration, Segregation, and the Geographic Concentration of Poverty"
+"""Chicago 8.159 headline style: every word capitalised but articles, prepositions and
+conjunctions ("the", "of", "and") that are not first or last."""
+HAR = "Har områdebaserede indsatser en effekt på beboernes tilknytning til arbejdsmarkedet?"
+KRAKS = "Kraks Fond Byforskning"
 CFBU = "Center for Boligsocial Udvikling"
 
 EXPECTED_TEXT: dict[tuple[CitationStyle, Lang, str], str] = {
     # APA 7: every author (up to 20) inverted with initials, "&" before the last;
-    # (year + letter); title; publisher. No place. Unknown given names leave the
-    # comma before "&" that APA's "Author, A. A., & Author, B. B." pattern puts there.
-    # The APA CSL style repeats a publisher that is also the author.
+    # (year + letter); title; publisher. No place. The APA CSL style repeats a
+    # publisher that is also the author. The full stop after a person's name is the
+    # last initial's ("Christensen, G. (2013)", APA 9.8), and the comma before "&" in
+    # "Christensen, G., & Geerdsen, L. P." closes the inverted first name: a name
+    # known only by its family name has neither ("Andersen & Ærø (1999)."); three or
+    # more keep APA's serial comma (6.3). A group author keeps its full stop (9.11).
+    # An issue without its volume stays, in APA's parentheses: "Review, (3), 425–445".
     (APA, DA, "christensen-2018b"): (
         "Christensen, G., Jakobsen, V., Enemark, M. H., Widding, J. G., Stabell, C. L.,"
         f" Søgaard, C. D., Nielsen, H., & Aner, L. G. (2018b). {VEJ_TIL}. {VIVE}."
     ),
     (APA, DA, "massey-1994"): (
         f"Massey, D. S., Gross, A. B., & Shibuya, K. (1994). {MASSEY_TITLE}."
-        " American Sociological Review, 425–445."
+        " American Sociological Review, (3), 425–445."
     ),
-    (APA, DA, "andersen-aeroe-1999"): "Andersen, & Ærø. (1999). [ikke verificeret]",
+    (APA, DA, "andersen-aeroe-1999"): "Andersen & Ærø (1999). [ikke verificeret]",
+    (APA, DA, "breau-2015"): "Breau, Frederiksen, & Riemenschneider (2015). [ikke verificeret]",
+    (APA, DA, "christensen-geerdsen-2016"): (
+        f"Christensen, G., & Geerdsen, L. P. (2016). {HAR} {KRAKS}."
+    ),
     (APA, DA, "cfbu-2019"): f"{CFBU}. (2019). {KATALOG}. {CFBU}. [identifikation usikker]",
     (APA, EN, "christensen-2018b"): (
         "Christensen, G., Jakobsen, V., Enemark, M. H., Widding, J. G., Stabell, C. L.,"
@@ -122,19 +139,21 @@ EXPECTED_TEXT: dict[tuple[CitationStyle, Lang, str], str] = {
     ),
     (APA, EN, "massey-1994"): (
         f"Massey, D. S., Gross, A. B., & Shibuya, K. (1994). {MASSEY_TITLE}."
-        " American Sociological Review, 425–445."
+        " American Sociological Review, (3), 425–445."
     ),
-    (APA, EN, "andersen-aeroe-1999"): "Andersen, & Ærø. (1999). [not verified]",
+    (APA, EN, "andersen-aeroe-1999"): "Andersen & Ærø (1999). [not verified]",
+    (APA, EN, "breau-2015"): "Breau, Frederiksen, & Riemenschneider (2015). [not verified]",
     (APA, EN, "cfbu-2019"): f"{CFBU}. (2019). {KATALOG}. {CFBU}. [identification uncertain]",
     # Harvard (Cite Them Right): four or more authors -> first + et al. ("m.fl." in
     # Danish); initials without spaces; "og"/"and"; (year) without a period; article
-    # title in quotes; "s."/"pp." before pages; place: publisher.
+    # title in quotes; "(issue)" after the missing volume; "s."/"pp." before pages;
+    # place: publisher.
     (HARVARD, DA, "christensen-2018b"): (
         f"Christensen, G. m.fl. (2018b) {VEJ_TIL}. København: {VIVE}."
     ),
     (HARVARD, DA, "massey-1994"): (
         f"Massey, D.S., Gross, A.B. og Shibuya, K. (1994) “{MASSEY_TITLE}”,"
-        " American Sociological Review, s. 425–445."
+        " American Sociological Review, (3), s. 425–445."
     ),
     (HARVARD, DA, "andersen-aeroe-1999"): "Andersen og Ærø (1999). [ikke verificeret]",
     (HARVARD, DA, "cfbu-2019"): (
@@ -146,25 +165,33 @@ EXPECTED_TEXT: dict[tuple[CitationStyle, Lang, str], str] = {
     # en-US puts the comma inside the closing quote.
     (HARVARD, EN, "massey-1994"): (
         f"Massey, D.S., Gross, A.B. and Shibuya, K. (1994) “{MASSEY_TITLE},”"
-        " American Sociological Review, pp. 425–445."
+        " American Sociological Review, (3), pp. 425–445."
     ),
     (HARVARD, EN, "andersen-aeroe-1999"): "Andersen and Ærø (1999). [not verified]",
     (HARVARD, EN, "cfbu-2019"): (
         f"{CFBU} (2019) {KATALOG}. Hvidovre: {CFBU}. [identification uncertain]"
     ),
     # Chicago 18 author-date: first author inverted, the others not, full given
-    # names; seven or more authors -> first three + et al.; comma before the last
-    # "and"; year without parentheses; article title in quotes; "no. 3: 425–45"
-    # (Chicago's abbreviated page range); no place of publication.
+    # names; seven or more authors -> first three + et al.; a comma before the last
+    # "and" and before "et al." in English; year without parentheses; article title in
+    # quotes, in headline case if the work is English; a journal with an issue and no
+    # volume: "Review, no. 3: 425–45" (14.171; abbreviated page range); no place.
+    # A full stop ends the author element, after any name (15.9: "Andersen. 2002.").
+    # Danish puts no comma before "og" or "m.fl." (Retskrivningsregler § 59: no comma
+    # before "og" in a list): "Gross og Kumiko Shibuya", "Enemark m.fl.".
+    # The two-name comma closes the inverted first name: none after a family name alone.
     (CHICAGO, DA, "christensen-2018b"): (
-        "Christensen, Gunvor, Vibeke Jakobsen, Morten Holm Enemark, m.fl. 2018b."
-        f" {VEJ_TIL}. {VIVE}."
+        f"Christensen, Gunvor, Vibeke Jakobsen, Morten Holm Enemark m.fl. 2018b. {VEJ_TIL}. {VIVE}."
     ),
     (CHICAGO, DA, "massey-1994"): (
-        "Massey, Douglas S., Andrew B. Gross, og Kumiko Shibuya. 1994."
-        f" “{MASSEY_TITLE}”. American Sociological Review, 425–45."
+        "Massey, Douglas S., Andrew B. Gross og Kumiko Shibuya. 1994."
+        f" “{MASSEY_HEADLINE}”. American Sociological Review, nr. 3: 425–45."
     ),
-    (CHICAGO, DA, "andersen-aeroe-1999"): "Andersen, og Ærø. 1999. [ikke verificeret]",
+    (CHICAGO, DA, "andersen-aeroe-1999"): "Andersen og Ærø. 1999. [ikke verificeret]",
+    (CHICAGO, DA, "breau-2015"): "Breau, Frederiksen og Riemenschneider. 2015. [ikke verificeret]",
+    (CHICAGO, DA, "christensen-geerdsen-2016"): (
+        f"Christensen, Gunvor og Lars Pico Geerdsen. 2016. {HAR} {KRAKS}."
+    ),
     (CHICAGO, DA, "cfbu-2019"): f"{CFBU}. 2019. {KATALOG}. {CFBU}. [identifikation usikker]",
     (CHICAGO, EN, "christensen-2018b"): (
         "Christensen, Gunvor, Vibeke Jakobsen, Morten Holm Enemark, et al. 2018b."
@@ -173,9 +200,13 @@ EXPECTED_TEXT: dict[tuple[CitationStyle, Lang, str], str] = {
     # en-US puts the period inside the closing quote.
     (CHICAGO, EN, "massey-1994"): (
         "Massey, Douglas S., Andrew B. Gross, and Kumiko Shibuya. 1994."
-        f" “{MASSEY_TITLE}.” American Sociological Review, 425–45."
+        f" “{MASSEY_HEADLINE}.” American Sociological Review, no. 3: 425–45."
     ),
-    (CHICAGO, EN, "andersen-aeroe-1999"): "Andersen, and Ærø. 1999. [not verified]",
+    (CHICAGO, EN, "andersen-aeroe-1999"): "Andersen and Ærø. 1999. [not verified]",
+    (CHICAGO, EN, "breau-2015"): "Breau, Frederiksen, and Riemenschneider. 2015. [not verified]",
+    (CHICAGO, EN, "christensen-geerdsen-2016"): (
+        f"Christensen, Gunvor, and Lars Pico Geerdsen. 2016. {HAR} {KRAKS}."
+    ),
     (CHICAGO, EN, "cfbu-2019"): f"{CFBU}. 2019. {KATALOG}. {CFBU}. [identification uncertain]",
     # kort: the booklet's form (its cited_as), "et al." in English.
     (KORT, DA, "christensen-2018b"): "Christensen m.fl., 2018b",
@@ -324,9 +355,14 @@ def test_the_booklet_without_a_year() -> None:
 
 
 def test_titles_keep_their_recorded_case() -> None:
-    """Chicago's English title case is not applied to titles of unknown language."""
-    entry = format_text([ref("christensen-2013")], CHICAGO, EN)
-    assert "Indsatser i udsatte boligområder. Hvad virker, hvorfor og hvordan? Kraks" in entry
+    """Chicago's English title case is applied to English works only, not to Danish ones
+    nor to a work whose language is not recorded."""
+    danish = format_text([ref("christensen-2013")], CHICAGO, EN)
+    assert "Indsatser i udsatte boligområder. Hvad virker, hvorfor og hvordan? Kraks" in danish
+    unknown = replace(ref("christensen-2013"), language=None, title="Hvad virker i dag")
+    assert "Hvad virker i dag." in format_text([unknown], CHICAGO, EN)
+    english = format_text([ref("andersson-2010")], CHICAGO, EN)
+    assert "“Counteracting Segregation: Swedish Policies and Experiences.”" in english
 
 
 def test_tidy_punctuation() -> None:
@@ -357,10 +393,10 @@ def test_markdown_entry() -> None:
     """Markdown: a bullet per entry, the style's italics, URLs as autolinks, labels escaped."""
     assert format_markdown([ref("massey-1994")], APA, DA) == (
         f"- Massey, D. S., Gross, A. B., & Shibuya, K. (1994). {MASSEY_TITLE}."
-        " *American Sociological Review*, 425–445.\n"
+        " *American Sociological Review*, (3), 425–445.\n"
     )
     assert format_markdown([ref("andersson-2010")], APA, EN) == (
-        "- Andersson, Bråmå, & Holmqvist. (2010). Counteracting segregation: Swedish policies"
+        "- Andersson, Bråmå, & Holmqvist (2010). Counteracting segregation: Swedish policies"
         " and experiences. *Housing Studies*, 237–256."
         " <https://doi.org/10.1080/02673030903561859> \\[partly verified\\]\n"
     )
@@ -446,6 +482,10 @@ def test_csl_json_round_trip_through_citeproc() -> None:
         warnings.simplefilter("error")
         source = CiteProcJSON(items)
     assert sorted(source) == sorted(reference.id for reference in ALL)
+    for item, reference in zip(items, ALL, strict=True):
+        assert item.get("language") == reference.language
+        if reference.language:
+            assert source[reference.id].language == reference.language
     style = CitationStylesStyle(str(_style_path(APA)), locale=LOCALES[EN], validate=False)
     bibliography = CitationStylesBibliography(style, source, formatter.plain)
     bibliography.register(Citation([CitationItem(reference.id) for reference in ALL]))
@@ -467,6 +507,7 @@ def test_bibtex_entries() -> None:
         f"  institution = {{{VIVE}}},\n"
         "  location = {København},\n"
         "  isbn = {978-87-7119-526-2},\n"
+        "  langid = {danish},\n"
         "}\n"
         "\n"
         "@misc{sonne-frederiksen-2017,\n"
@@ -514,6 +555,10 @@ def _parse_bibtex(text: str, *middleware: Any) -> Any:
     return library
 
 
+BIBLATEX_LANGUAGES = {"da": "danish", "en": "english"}
+"""biblatex's names (its `langid`, babel's language names) for the data's languages."""
+
+
 def test_bibtex_round_trip_through_bibtexparser() -> None:
     """bibtexparser reads every entry back with the data's fields and names intact."""
     text = format_bibtex(ALL, EN)
@@ -530,7 +575,8 @@ def test_bibtex_round_trip_through_bibtexparser() -> None:
             entry.entry_type, "howpublished"
         )
         assert fields.get(publisher_field) == reference.publisher
-        assert fields.get("annotation") == reference.note
+        assert fields.get("annotation") == (reference.note and reference.note.en)
+        assert fields.get("langid") == BIBLATEX_LANGUAGES.get(reference.language or "")
         assert ("note" in fields) == (reference.status is not VerificationStatus.CONFIRMED)
         names = fields.get("author", [])
         assert len(names) == len(reference.author)
@@ -579,6 +625,7 @@ def test_ris_record() -> None:
         "IS  - 3\r\n"
         "SP  - 425\r\n"
         "EP  - 445\r\n"
+        "LA  - en\r\n"
         "N1  - Given names as initials in the source (D. S., A. B., K.). Volume not verified.\r\n"
         "ER  - \r\n"
     )
@@ -600,6 +647,7 @@ def test_ris_round_trip_through_rispy() -> None:
         assert entry.get("publisher") == reference.publisher
         assert entry.get("place_published") == reference.publisher_place
         assert entry.get("doi") == reference.DOI
+        assert entry.get("language") == reference.language
         assert entry.get("year") == (reference.issued and reference.issued[:4])
         assert entry.get("authors", []) == [
             ", ".join(
@@ -614,7 +662,7 @@ def test_ris_round_trip_through_rispy() -> None:
             for name in reference.author
         ]
         notes = entry.get("notes", [])
-        assert (reference.note in notes) if reference.note else True
+        assert (reference.note.da in notes) if reference.note else True
         if reference.status is VerificationStatus.UNVERIFIED:
             assert notes[0].startswith("Referencen er ikke verificeret")
     sbi = entries[[reference.id for reference in ALL].index("sbi-2018-09")]
@@ -784,8 +832,206 @@ def test_importing_the_module_does_not_import_citeproc() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_an_issue_without_its_volume_is_left_out_of_formatted_lists() -> None:
-    """Massey 1994's volume is unverified: APA prints no orphan '(3)', RIS still has IS 3."""
+def test_an_issue_without_its_volume_is_kept() -> None:
+    """Massey 1994's volume is unverified, its issue is not: every style and export keeps it."""
     massey = [ref("massey-1994")]
-    assert "(3)" not in format_text(massey, CitationStyle.APA, EN)
+    for style in (APA, HARVARD):
+        assert "American Sociological Review, (3)," in format_text(massey, style, EN)
+    assert "American Sociological Review, no. 3: 425–45." in format_text(massey, CHICAGO, EN)
     assert "IS  - 3" in format_ris(massey, EN)
+    assert "  number = {3},\n" in format_bibtex(massey, EN)  # biblatex: an article's issue
+
+
+def test_works_carry_their_language_where_the_publisher_settles_it() -> None:
+    """Danish reports of Danish publishers are "da", the two journal articles "en", and
+    works known only by author and year have no language."""
+    for reference in ALL:
+        if reference.title is None:
+            assert reference.language is None, reference.id
+        elif reference.type == "article-journal":
+            assert reference.language == "en", reference.id
+        else:
+            assert reference.language == "da", reference.id
+
+
+def test_bibtex_langid_for_language_tags() -> None:
+    """A BCP 47 tag maps to biblatex's language by its region first, then its language."""
+    assert bibtex_langid("da") == "danish"
+    assert bibtex_langid("en-US") == "american"
+    assert bibtex_langid("en-AU") == "english"
+    assert bibtex_langid("xx") is None
+    assert bibtex_langid(None) is None
+
+
+# --- Danish name lists, in any style --------------------------------------------------
+
+_USER_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>t</title><id>t</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><names variable="author"><name form="short"/></names></layout></citation>
+  <bibliography and="{and_}" delimiter-precedes-last="always" et-al-min="3"
+      et-al-use-first="2" delimiter-precedes-et-al="always">
+    <layout><names variable="author"><name/></names></layout>
+  </bibliography>
+</style>
+"""
+
+
+@pytest.mark.parametrize(
+    ("and_", "lang", "expected"),
+    [
+        # The word "og": Danish puts no comma before it, nor before "m.fl.".
+        ("text", DA, ["Ann Alfa og Bo Beta", "Ann Alfa, Bo Beta m.fl."]),
+        # English keeps the style's serial comma and its comma before "et al.".
+        ("text", EN, ["Ann Alfa, and Bo Beta", "Ann Alfa, Bo Beta, et al."]),
+        # "&" is not the word "og": the style's comma stays; "m.fl." loses its comma.
+        ("symbol", DA, ["Ann Alfa, & Bo Beta", "Ann Alfa, Bo Beta m.fl."]),
+    ],
+)
+def test_danish_name_lists_in_a_users_style(
+    tmp_path: Path, and_: str, lang: Lang, expected: list[str]
+) -> None:
+    """Options a name list inherits from <bibliography> get Danish punctuation in da-DK."""
+    path = tmp_path / "user.csl"
+    path.write_text(_USER_STYLE.replace("{and_}", and_), encoding="utf-8")
+    people = [Name(family="Alfa", given="Ann"), Name(family="Beta", given="Bo")]
+    two = replace(_PERSON_WORK, id="two", author=tuple(people))
+    three = replace(_PERSON_WORK, id="three", author=(*people, Name(family="Gamma", given="Cy")))
+    lines = format_text([two, three], load_csl_style(path), lang).splitlines()
+    assert lines == expected
+
+
+_PERSON_WORK = Reference(
+    id="work", cited_as="Work", status=VerificationStatus.CONFIRMED, issued="2020"
+)
+
+
+# --- an independent referee: pandoc's citeproc ----------------------------------------
+
+
+def _pandoc() -> str:
+    import pypandoc  # noqa: PLC0415 - a test dependency, needed by these tests only
+
+    return str(pypandoc.get_pandoc_path())
+
+
+def _pandoc_reference_list(csl_json: str, tmp_path: Path) -> str:
+    """pandoc --citeproc's reference list of every item, in its default Chicago style."""
+    bibliography = tmp_path / "references.json"
+    bibliography.write_text(csl_json, encoding="utf-8")
+    document = '---\nnocite: "[@*]"\n---\n'
+    result = subprocess.run(
+        [_pandoc(), "--citeproc", f"--bibliography={bibliography}", "-t", "plain", "--wrap=none"],
+        input=document,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+ENGLISH_HEADLINE_TITLES = {
+    # Chicago 8.159 headline style, written out by hand: capitalise the first and last
+    # words and every word but articles, prepositions and coordinating conjunctions.
+    "massey-1994": "Migration, Segregation, and the Geographic Concentration of Poverty",
+    "andersson-2010": "Counteracting Segregation: Swedish Policies and Experiences",
+}
+
+
+def test_pandoc_prints_every_title_in_its_case(tmp_path: Path) -> None:
+    """pandoc --citeproc reads our CSL-JSON's `language`: Danish titles stay as the data
+    holds them ("Indsatser i udsatte boligområder", not "Indsatser i Udsatte
+    Boligområder"); English titles get Chicago's headline case."""
+    output = _pandoc_reference_list(format_csl_json(ALL, DA), tmp_path)
+    titles = {reference.id: reference.title for reference in ALL if reference.title}
+    assert len(titles) == len(ALL) - 11  # the unverified works have no title
+    for reference_id, title in titles.items():
+        assert ENGLISH_HEADLINE_TITLES.get(reference_id, title) in output, reference_id
+
+
+def test_pandoc_without_the_language_title_cases_danish(tmp_path: Path) -> None:
+    """The referee can fail: without `language`, pandoc title-cases a Danish title."""
+    items = json.loads(format_csl_json([ref("christensen-2013")], DA))
+    del items[0]["language"]
+    output = _pandoc_reference_list(json.dumps(items, ensure_ascii=False), tmp_path)
+    assert "Indsatser i Udsatte Boligområder. Hvad Virker, Hvorfor Og Hvordan?" in output
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_an_entrys_notes_are_in_one_language(lang: Lang) -> None:
+    """The booklet's status note and its data note are both in the language asked for,
+    in BibTeX (note, annotation), RIS (N1) and CSL-JSON (note): never Danish beside English."""
+    danish = lang is DA
+    status = "Delvist verificeret" if danish else "Partly verified"
+    data_note = "Forfatteren er chefanalytiker." if danish else "The author is Chefanalytiker."
+    bibtex = format_bibtex([BOOKLET], lang)
+    assert f"  note = {{{status}:" in bibtex
+    assert f"  annotation = {{{data_note}" in bibtex
+    ris = format_ris([BOOKLET], lang).split(RIS_NEWLINE)
+    assert [line[6:].split(":")[0].split(".")[0] for line in ris if line.startswith("N1")] == [
+        status,
+        data_note.removesuffix("."),
+    ]
+    (item,) = json.loads(format_csl_json([BOOKLET], lang))
+    assert item["note"].startswith(f"{status}:")
+    assert item["note"].split("\n")[1].startswith(data_note)
+
+
+def test_danish_m_fl_is_not_italic_but_latin_et_al_is() -> None:
+    """Cite Them Right sets the Latin "et al." in italics; the Danish "m.fl." is Danish,
+    and Danish sets only foreign words in italics."""
+    works = [ref("christensen-2018b")]
+    assert format_markdown(works, HARVARD, DA).startswith("- Christensen, G. m.fl. (2018b) *")
+    assert format_markdown(works, HARVARD, EN).startswith("- Christensen, G. *et al.* (2018b) *")
+
+
+def test_a_style_that_keeps_latin_et_al_in_danish_keeps_its_italics(tmp_path: Path) -> None:
+    """A style whose own Danish terms say "et al." keeps the italics it gives it."""
+    style = (
+        _USER_STYLE.replace("{and_}", "text")
+        .replace("<name/>", '<name/><et-al font-style="italic"/>')
+        .replace(
+            "<citation>",
+            '<locale xml:lang="da"><terms><term name="et-al">et al.</term></terms></locale>'
+            "<citation>",
+        )
+    )
+    path = tmp_path / "latin.csl"
+    path.write_text(style, encoding="utf-8")
+    people = (Name(family="Alfa"), Name(family="Beta"), Name(family="Gamma"))
+    three = replace(_PERSON_WORK, author=people)
+    assert format_markdown([three], load_csl_style(path), DA) == "- Alfa, Beta *et al.*\n"
+    roman = path.with_name("roman.csl")
+    roman.write_text(style.replace("et al.</term>", "m.fl.</term>"), encoding="utf-8")
+    assert format_markdown([three], load_csl_style(roman), DA) == "- Alfa, Beta m.fl.\n"
+
+
+@pytest.mark.parametrize("style", [APA, HARVARD, CHICAGO])
+@pytest.mark.parametrize("lang", list(Lang))
+def test_a_first_edition_is_not_named(style: CitationStyle, lang: Lang) -> None:
+    """APA, Chicago (14.114) and Cite Them Right name an edition only if it is not the
+    first: SBi 2018:09's "1" is in the exports, not in the reference list."""
+    sbi = [ref("sbi-2018-09")]
+    entry = format_text(sbi, style, lang)
+    assert "udg." not in entry
+    assert "ed." not in entry
+    assert "  edition = {1},\n" in format_bibtex(sbi, lang)
+    second = format_text([replace(ref("sbi-2018-09"), edition="2")], style, lang)
+    assert ("2. udg." if lang is DA else "2nd ed.") in second
+
+
+def test_the_booklet_title_is_italic_in_every_style() -> None:
+    """The booklet is a work published on its own: its title is in italics, in Harvard too."""
+    for style in (APA, HARVARD, CHICAGO):
+        for lang in Lang:
+            assert "*Boligsociale indsatser – kort fortalt*" in format_markdown(
+                [BOOKLET], style, lang
+            )
+
+
+def test_family_names_alone_with_the_same_name_twice() -> None:
+    """Two authors of one family name, given names unknown: "Hansen & Hansen (2020).", the
+    full stop looked for after the second name, not the first."""
+    hansens = replace(_PERSON_WORK, author=(Name(family="Hansen"), Name(family="Hansen")))
+    assert format_text([hansens], APA, DA) == "Hansen & Hansen (2020).\n"
+    assert format_text([hansens], CHICAGO, EN) == "Hansen and Hansen. 2020.\n"

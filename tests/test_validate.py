@@ -105,6 +105,20 @@ def test_empty_quote_and_bad_slug() -> None:
     assert any("is not a slug" in p for p in problems)
 
 
+def test_a_language_is_a_bcp47_tag() -> None:
+    """A work's language is a tag such as "da" or "en-US", not the language's name."""
+    good = MINI.replace("    type: report\n", "    type: report\n    language: en-US\n", 1)
+    assert problems_in(good) == []
+    bad = MINI.replace("    type: report\n", "    language: Danish\n    type: report\n", 1)
+    problems = problems_in(bad)
+    assert len(problems) == 1
+    assert problems[0].startswith("x.yaml:")
+    assert problems[0].endswith(
+        "references[0] (hansen-2019).language: 'Danish' is not a language tag"
+        " (BCP 47, e.g. 'da', 'en' or 'en-US')"
+    )
+
+
 def test_duplicate_ids_name_the_first_use() -> None:
     """A second record with the same id points back at the first."""
     text = MINI.replace("id: boern-forandring", "id: boern-effekt")

@@ -8,9 +8,19 @@ from functools import cache
 from typing import Any, get_type_hints
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
+"""A BCP 47 language tag as CSL-JSON writes it: "da", "en", "en-US"."""
 
 
-_SLUG = {"pattern": SLUG_PATTERN}
+_SLUG = {
+    "pattern": SLUG_PATTERN,
+    "pattern_means": "a slug (lower-case letters, digits and single hyphens,"
+    " e.g. 'fritidsjob-effekt')",
+}
+_LANGUAGE = {
+    "pattern": LANGUAGE_PATTERN,
+    "pattern_means": "a language tag (BCP 47, e.g. 'da', 'en' or 'en-US')",
+}
 _PAGE = {"min": 1}
 _INTERNAL = {"internal": True}
 
@@ -159,6 +169,8 @@ class Reference:
     cited_as: str
     status: VerificationStatus
     type: str | None = None
+    language: str | None = field(default=None, metadata=_LANGUAGE)
+    """The language the work is written in, as a BCP 47 tag; None if not known."""
     author: tuple[Name, ...] = ()
     issued: str | None = None
     year_suffix: str | None = field(default=None, metadata={"key": "year-suffix"})
@@ -177,7 +189,8 @@ class Reference:
     DOI: str | None = None
     ISBN: str | None = None
     URL: str | None = None
-    note: str | None = None
+    note: Localized | None = None
+    """What a careful bibliographer should know, in Danish and English like every text."""
     sources: tuple[str, ...] = ()
     replaces: bool = False
     origin: str = field(default="", metadata=_INTERNAL, compare=False)
@@ -236,6 +249,8 @@ class RecordField:
     hint: Any
     required: bool
     pattern: str | None
+    pattern_means: str | None
+    """What a value matching `pattern` is, for messages: "a slug (...)"."""
     minimum: int | None
 
 
@@ -250,6 +265,7 @@ def record_fields(record_type: type) -> tuple[RecordField, ...]:
             hint=hints[item.name],
             required=item.default is MISSING and item.default_factory is MISSING,
             pattern=item.metadata.get("pattern"),
+            pattern_means=item.metadata.get("pattern_means"),
             minimum=item.metadata.get("min"),
         )
         for item in fields(record_type)

@@ -136,8 +136,10 @@ def verification_note(status: VerificationStatus, lang: Lang) -> str | None:
 
 
 def _notes(reference: Reference, lang: Lang) -> tuple[str, ...]:
+    """The status note and the data's note, both in `lang`."""
     status_note = verification_note(reference.status, lang)
-    return tuple(note for note in (status_note, reference.note) if note)
+    data_note = reference.note.in_lang(lang) if reference.note else None
+    return tuple(note for note in (status_note, data_note) if note)
 
 
 def _unique(references: Iterable[Reference]) -> tuple[Reference, ...]:
@@ -200,6 +202,8 @@ def csl_name(name: Name) -> dict[str, str]:
 
 def _csl_item(reference: Reference) -> dict[str, Any]:
     item: dict[str, Any] = {"id": reference.id, "type": reference.type or GENERIC_CSL_TYPE}
+    if reference.language:
+        item["language"] = reference.language
     if reference.author:
         item["author"] = [csl_name(name) for name in reference.author]
     if reference.issued:
@@ -346,7 +350,66 @@ def _open_style(style: Style, lang: Lang) -> Any:
     from citeproc import CitationStylesStyle  # noqa: PLC0415 - lazy, costly import
 
     data = builtin_style_xml(style) if isinstance(style, CitationStyle) else style.xml
-    return CitationStylesStyle(io.BytesIO(data), locale=LOCALES[lang], validate=False)
+    return CitationStylesStyle(
+        io.BytesIO(name_lists_for_locale(data, lang)), locale=LOCALES[lang], validate=False
+    )
+
+
+# --- the locale's punctuation of name lists -------------------------------------------
+
+_NAME_OPTION_HOLDERS = frozenset({_csl("citation"), _csl("bibliography"), _csl("style")})
+"""Elements whose name options a cs:name inherits (CSL 1.0.2, inheritable name options)."""
+
+
+def _inherited(element: Any, attribute: str) -> str | None:
+    """The value of a name option on `element` or the nearest element it inherits from."""
+    if element.get(attribute) is not None:
+        return str(element.get(attribute))
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _NAME_OPTION_HOLDERS and ancestor.get(attribute) is not None:
+            return str(ancestor.get(attribute))
+    return None
+
+
+def _danish_et_al_is_latin(root: Any) -> bool:
+    """Whether the style's own Danish terms keep the Latin "et al." (APA does)."""
+    for locale in root.iter(_csl("locale")):
+        language = locale.get("{http://www.w3.org/XML/1998/namespace}lang")
+        if language is not None and not language.startswith("da"):
+            continue
+        for term in locale.iter(_csl("term")):
+            if term.get("name") == "et-al" and term.get("form") in (None, "long"):
+                return "et al" in (term.text or "")
+    return False
+
+
+def name_lists_for_locale(style_xml: bytes, lang: Lang) -> bytes:
+    """The style with its name lists punctuated and set as `lang` does.
+
+    English styles put a comma before the last "and" ("Massey, Douglas S., Andrew B.
+    Gross, and Kumiko Shibuya") and before "et al."; Danish puts none before "og" or
+    "m.fl." ("Gross og Kumiko Shibuya", "Enemark m.fl."). CSL locales cannot say so
+    (name options belong to the style), so in Danish every name list joined by the word
+    ("og") gets delimiter-precedes-last="never" and every name list
+    delimiter-precedes-et-al="never". Lists joined by "&" keep the style's comma
+    (APA's "Christensen, G., & Geerdsen, L. P.", as Danish APA guides write it).
+    "et al." is italic in some styles as a Latin phrase; the Danish "m.fl." is not.
+    """
+    if lang is not Lang.DA:
+        return style_xml
+    from lxml import etree  # noqa: PLC0415 - lazy, costly import
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.fromstring(style_xml, parser)
+    for name in root.iter(_csl("name")):
+        if _inherited(name, "and") == "text":
+            name.set("delimiter-precedes-last", "never")
+        name.set("delimiter-precedes-et-al", "never")
+    if not _danish_et_al_is_latin(root):
+        for et_al in root.iter(_csl("et-al")):
+            if et_al.get("term", "et-al") == "et-al":
+                et_al.attrib.pop("font-style", None)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
 
 
 # --- rendering through citeproc-py ----------------------------------------------------
@@ -405,17 +468,19 @@ _NOCASE = '<span class="nocase">{}</span>'
 
 
 def _render_item(reference: Reference, markup: _Markup) -> dict[str, Any]:
-    """The CSL-JSON that citeproc-py renders: no notes, titles kept in their own case.
+    """The CSL-JSON that citeproc-py renders: no notes; titles cased by the work's language.
 
-    Titles are protected from the styles' English title case (Chicago would print
-    "Indsatser I Udsatte Boligområder"), because the dataset does not record a
-    work's language: they are printed as recorded.
+    A style's title case is English (Chicago: "Migration, Segregation, and the
+    Geographic Concentration of Poverty"); citeproc-py applies it only to works whose
+    `language` is English. A work whose language is not recorded has its titles
+    protected, so that they are printed as recorded, never as "Indsatser I Udsatte
+    Boligområder".
     """
     item = _csl_item(reference)
-    if "issue" in item and "volume" not in item:
-        # An issue number without its volume ("Housing Studies, (3)") reads as an error in
-        # a formatted list; BibTeX, RIS and CSL-JSON still carry it.
-        del item["issue"]
+    if item.get("edition", "").strip() == "1":
+        # APA 7, Chicago (14.114) and Cite Them Right name an edition only if it is not the
+        # first: "1. udg." would be noise. BibTeX, RIS and CSL-JSON still carry it.
+        del item["edition"]
     if markup.markdown:
         if "author" in item:
             item["author"] = [
@@ -427,8 +492,9 @@ def _render_item(reference: Reference, markup: _Markup) -> dict[str, Any]:
         for key, value in item.items():
             if isinstance(value, str) and key not in {"id", "type"}:
                 item[key] = escape_markdown(value)
-    for key in _TITLE_VARIABLES & item.keys():
-        item[key] = _NOCASE.format(item[key])
+    if reference.language is None:
+        for key in _TITLE_VARIABLES & item.keys():
+            item[key] = _NOCASE.format(item[key])
     return item
 
 
@@ -482,9 +548,54 @@ def _render_bibliography(
         entries = [str(entry) for entry in bibliography.bibliography()]
         keys = [item.key for item in bibliography.items]
     return [
-        (by_key[key], tidy_punctuation(entry, lang))
+        (by_key[key], _punctuate_family_names(tidy_punctuation(entry, lang), by_key[key], markup))
         for key, entry in zip(keys, entries, strict=True)
     ]
+
+
+_CONJUNCTIONS = ("&", "og", "and")
+"""What joins the last two names: the symbol, and the da-DK and en-US "and" terms."""
+
+
+def _shown_family_names(reference: Reference, markup: _Markup) -> tuple[str, ...] | None:
+    """The authors as a style shows them, if every one is a person known only by family name."""
+    names = reference.author
+    if not names or any(name.given or name.literal or not name.family for name in names):
+        return None
+    return tuple(
+        markup.escape(" ".join(part for part in (name.non_dropping_particle, name.family) if part))
+        for name in names
+    )
+
+
+def _punctuate_family_names(entry: str, reference: Reference, markup: _Markup) -> str:
+    """Leave out the punctuation of inverted names where names are known only by family name.
+
+    Styles invert names ("Christensen, G.") and punctuate for it: the comma before "&"
+    or "and" between two names closes the inverted first name ("Christensen, G., &
+    Geerdsen, L. P."), and in APA the full stop before the date is the last initial's
+    ("Christensen, G. (2013)"). A name known only by its family name is not inverted, so
+    both are stray: "Andersen & Ærø (1999)", not "Andersen, & Ærø. (1999)". CSL cannot
+    test whether a name has given names and citeproc-py ignores "after-inverted-name",
+    so it is done here, where the names are known. A serial comma before the last of
+    three or more names stays ("Breau, Frederiksen, & Riemenschneider").
+    """
+    shown = _shown_family_names(reference, markup)
+    if shown is None:
+        return entry
+    if len(shown) == 2:  # noqa: PLR2004 - with three or more it is the serial comma
+        first, last = shown
+        for conjunction in _CONJUNCTIONS:
+            entry = entry.replace(
+                f"{first}, {conjunction} {last}", f"{first} {conjunction} {last}", 1
+            )
+    if not entry.startswith(shown[0]):
+        return entry
+    last_start = entry.find(shown[-1], len(shown[0]) if len(shown) > 1 else 0)
+    names_end = last_start + len(shown[-1])
+    if last_start >= 0 and entry.startswith(". (", names_end):
+        entry = entry[:names_end] + entry[names_end + 1 :]
+    return entry
 
 
 _PUNCTUATION_IN_QUOTE = frozenset({"en-US"})
@@ -655,6 +766,34 @@ def bibtex_name(name: Name) -> str:
     return f"{last}, {_bibtex_given(name.given)}" if name.given else last
 
 
+_BIBTEX_LANGIDS: Mapping[str, str] = MappingProxyType(
+    {
+        "da": "danish",
+        "de": "ngerman",
+        "en": "english",
+        "en-gb": "british",
+        "en-us": "american",
+        "fi": "finnish",
+        "fr": "french",
+        "is": "icelandic",
+        "nb": "norsk",
+        "nl": "dutch",
+        "nn": "nynorsk",
+        "no": "norsk",
+        "sv": "swedish",
+    }
+)
+"""biblatex `langid` names (babel/polyglossia languages) for BCP 47 tags."""
+
+
+def bibtex_langid(language: str | None) -> str | None:
+    """The biblatex language of a BCP 47 tag ("da" -> "danish"); None if it has none here."""
+    if language is None:
+        return None
+    tag = language.lower()
+    return _BIBTEX_LANGIDS.get(tag) or _BIBTEX_LANGIDS.get(tag.split("-")[0])
+
+
 def bibtex_key(reference_id: str, used: set[str]) -> str:
     """A valid, unused BibTeX key from a reference id; the key is added to `used`."""
     base = _BIBTEX_KEY_INVALID.sub("-", reference_id).strip("-") or "ref"
@@ -696,10 +835,11 @@ def _bibtex_fields(reference: Reference, entry_type: str, lang: Lang) -> list[tu
     add("location", reference.publisher_place)
     add("pagetotal", reference.number_of_pages)
     add("isbn", reference.ISBN)
+    add("langid", bibtex_langid(reference.language))
     add("doi", reference.DOI, verbatim=True)
     add("url", reference.URL, verbatim=True)
     add("note", verification_note(reference.status, lang))
-    add("annotation", reference.note)
+    add("annotation", reference.note.in_lang(lang) if reference.note else None)
     return fields
 
 
@@ -781,6 +921,7 @@ def _ris_lines(reference: Reference, lang: Lang) -> list[tuple[str, str]]:
         ("SN", reference.ISBN),
         ("DO", reference.DOI),
         ("UR", reference.URL),
+        ("LA", reference.language),
     ]
     lines += [(tag, value) for tag, value in optional if value]
     lines += [("N1", note) for note in _notes(reference, lang)]

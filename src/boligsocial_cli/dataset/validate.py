@@ -173,8 +173,7 @@ class _Checker:
                     value,
                     item.key,
                     field_path,
-                    f"{field_value!r} is not a slug (lower-case letters, digits and "
-                    "single hyphens, e.g. 'fritidsjob-effekt')",
+                    f"{field_value!r} is not {item.pattern_means}",
                 )
             if (
                 item.minimum is not None
