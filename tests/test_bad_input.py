@@ -239,12 +239,12 @@ BAD_USAGE = (
     BadUsage(
         "Bad --evidence value",
         ("--data", MINI, "findings", "--evidence", "proof"),
-        ("Invalid value for '--evidence'", "'proof' is not one of"),
+        ("Unknown evidence kind 'proof'", "Valid choices: effekt, forandring, vurdering"),
     ),
     BadUsage(
         "Bad --format value",
         ("--data", MINI, "themes", "--format", "xml"),
-        ("Invalid value for '--format'", "'xml' is not one of"),
+        ("Unknown format 'xml'", "Valid choices: table, json, yaml, markdown, csv"),
     ),
     BadUsage("Unknown command", ("--data", MINI, "fund"), ("No such command 'fund'",)),
 )

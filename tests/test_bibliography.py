@@ -767,7 +767,7 @@ def test_custom_csl_file_is_used(tmp_path: Path) -> None:
 def test_parse_style_names_and_unknowns() -> None:
     """Built-in names parse to the enum; anything else that is not a .csl file is refused."""
     assert parse_style("harvard") is HARVARD
-    with pytest.raises(UsageError, match="unknown citation style 'mla'"):
+    with pytest.raises(UsageError, match="Unknown citation style 'mla'"):
         parse_style("mla")
 
 

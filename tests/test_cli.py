@@ -180,7 +180,7 @@ def test_about_covers_what_why_funding_and_evidence(invoke: Invoke) -> None:
 
 def test_unknown_theme_exits_2_with_choices(invoke: Invoke) -> None:
     """An unknown theme is bad usage: exit 2, a suggestion and the valid choices, no traceback."""
-    result = invoke("findings", "--theme", "kriminalitt")
+    result = invoke("findings", "--theme", "krimnalitet")
     assert result.exit_code == ExitCode.BAD_USAGE
     assert "kriminalitet" in result.stderr
     assert "Valid choices" in result.stderr

@@ -19,6 +19,8 @@ COMMANDS = [
     ["findings", "--theme", "boern"],
     ["findings", "-t", "BØRN", "-e", "FORANDRING", "-e", "effekt", "--lang", "EN"],
     ["findings", "--evidence", "forandrin"],
+    ["findings", "--evidence", "assessment", "--lang", "english", "-f", "MD"],
+    ["cite", "--format", "bib", "--lang", "xx"],
     ["findings", "--search", "tryghed", "--format", "csv", "--long"],
     ["findings", "--cites", "Hansen 2019", "--target-group", "x"],
     ["themes", "--format", "jsonx"],
@@ -83,8 +85,13 @@ def test_commands_do_not_import_pydantic(args: list[str], tmp_path: Path) -> Non
     assert result.stderr.splitlines()[-1] == "[]"
 
 
-def test_a_misspelt_choice_is_left_to_typer() -> None:
-    """A value the direct converter does not accept gets Typer's own error message."""
-    result = CliRunner().invoke(cli.app, ["findings", "--evidence", "forandrin"])
+@pytest.mark.parametrize("enabled", [True, False], ids=["direct", "typer"])
+def test_a_misspelt_choice_gets_the_resolvers_message(
+    enabled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With either converter, an unknown --format is the resolver's error, in words."""
+    monkeypatch.setattr(coercion, "ENABLED", enabled)
+    result = CliRunner().invoke(cli.app, ["themes", "--format", "jsno"])
     assert result.exit_code == 2
-    assert "'forandrin' is not one of 'effekt', 'forandring'" in result.stderr
+    assert result.stderr.startswith("Error: Unknown format 'jsno'. Mente du / did you mean 'json'?")
+    assert "Value error" not in result.stderr

@@ -31,9 +31,9 @@ from boligsocial_cli.query import (
     ReferenceSelection,
     filter_findings,
     relax_empty_query,
-    resolve_finding,
     select_references,
 )
+from boligsocial_cli.resolver import resolve_finding
 from boligsocial_cli.store import freshness, location
 from boligsocial_cli.store.location import open_store
 from boligsocial_cli.store.store import Store

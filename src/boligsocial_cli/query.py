@@ -1,16 +1,15 @@
-"""Matching as people type, and filters over findings: pure functions on records."""
+"""Text folded as people type it, and filters over findings: pure functions on records."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
 
 from .errors import UsageError
-from .model import Dataset, EvidenceKind, Finding, GlossaryEntry, Localized, Reference, Theme
+from .model import Dataset, EvidenceKind, Finding, Localized, Reference, Theme
 
 _DIGRAPHS = re.compile(r"aa|ae|oe")
 _DIGRAPH_TO_VOWEL = {"aa": "a", "ae": "a", "oe": "o"}
@@ -33,114 +32,6 @@ def fold(text: str) -> str:
 
 def _localized(value: Localized | None) -> tuple[str, ...]:
     return (value.da, value.en) if value else ()
-
-
-def _suggest(value: str, aliases: Mapping[str, str]) -> str | None:
-    """The id whose alias (id, name, citation form) is closest to what was typed."""
-    folded = {fold(alias): target for alias, target in aliases.items()}
-    import difflib  # noqa: PLC0415 - only a mistake needs it
-
-    close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.5)
-    return folded[close[0]] if close else None
-
-
-def _unknown(
-    what: str, value: str, choices: Sequence[str], names: Mapping[str, str] | None = None
-) -> UsageError:
-    suggestion = _suggest(value, {**{choice: choice for choice in choices}, **(names or {})})
-    hint = f" Mente du / did you mean {suggestion!r}?" if suggestion else ""
-    shown = ", ".join(choices)
-    return UsageError(f"Unknown {what} {value!r}.{hint} Valid choices: {shown}.")
-
-
-class _Identified(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-IdentifiedT = TypeVar("IdentifiedT", bound=_Identified)
-
-
-def _only_match(
-    what: str,
-    typed: str,
-    candidates: Sequence[IdentifiedT],
-    everything: Sequence[IdentifiedT],
-    names: Mapping[str, str] | None = None,
-) -> IdentifiedT:
-    """The one candidate; else an error saying it is ambiguous, or unknown with a suggestion."""
-    if len(candidates) == 1:
-        return candidates[0]
-    if candidates:
-        matches = ", ".join(candidate.id for candidate in candidates)
-        raise UsageError(f"{what.capitalize()} {typed!r} is ambiguous: it matches {matches}.")
-    raise _unknown(what, typed, [record.id for record in everything], names)
-
-
-def resolve_theme(themes: Sequence[Theme], typed: str) -> Theme:
-    """Find a theme by id, Danish or English name, any case or spelling of æøå, or unique prefix."""
-    wanted = fold(typed)
-    keys = [(theme, [fold(theme.id), fold(theme.name.da), fold(theme.name.en)]) for theme in themes]
-    exact = [theme for theme, names in keys if wanted in names]
-    if len(exact) == 1:
-        return exact[0]
-    prefixed = (
-        [theme for theme, names in keys if any(name.startswith(wanted) for name in names)]
-        if wanted
-        else []
-    )
-    names = {name: theme.id for theme in themes for name in (theme.name.da, theme.name.en)}
-    return _only_match("theme", typed, prefixed, themes, names)
-
-
-def resolve_finding(findings: Sequence[Finding], typed: str) -> Finding:
-    """Find a finding by id (folded), or by unique id prefix."""
-    chosen = resolve_finding_id([finding.id for finding in findings], typed)
-    return next(finding for finding in findings if finding.id == chosen)
-
-
-def resolve_finding_id(ids: Sequence[str], typed: str) -> str:
-    """The id meant by `typed`: the id itself (folded), or the only id it starts."""
-    wanted = fold(typed)
-    for id_ in ids:
-        if fold(id_) == wanted:
-            return id_
-    prefixed = [id_ for id_ in ids if fold(id_).startswith(wanted)] if wanted else []
-    if len(prefixed) == 1:
-        return prefixed[0]
-    if prefixed:
-        raise UsageError(f"Finding {typed!r} is ambiguous: it matches {', '.join(prefixed)}.")
-    raise _unknown("finding", typed, ids)
-
-
-def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
-    """Find a reference by id or a loose form people type ("Christensen 2018b", "SBi 2018:09")."""
-    wanted = _loose(typed)
-    if not wanted:
-        raise _unknown("reference", typed, [reference.id for reference in references])
-    for reference in references:
-        if wanted in (_loose(reference.id), _loose(reference.cited_as)):
-            return reference
-    words = [_loose(word) for word in re.split(r"[\s,;&]+", typed)]
-    candidates = [
-        reference
-        for reference in references
-        if all(word in _loose(reference.cited_as) + _authors(reference) for word in words)
-    ]
-    cited_as = {reference.cited_as: reference.id for reference in references}
-    return _only_match("reference", typed, candidates, references, cited_as)
-
-
-def _authors(reference: Reference) -> str:
-    """The verified authors' names, loosely folded, so a corrected spelling is found too."""
-    return "".join(_loose(name.family or name.literal or "") for name in reference.author)
-
-
-def _loose(text: str) -> str:
-    """Fold a citation to letters and digits only, dropping 'm.fl.', 'et al.' and '&'."""
-    text = fold(text)
-    text = re.sub(r"\b(m\.? ?fl|et al|mfl)\b\.?", " ", text)
-    return re.sub(r"[^a-z0-9]+", "", text.replace(" og ", " ").replace(" and ", " "))
 
 
 FindingCounts = Mapping[tuple[str, EvidenceKind], int]
@@ -366,13 +257,3 @@ def select_references(dataset: Dataset, selection: ReferenceSelection) -> tuple[
         )
     )
     return (dataset.meta.booklet, *cited) if selection.booklet else cited
-
-
-def filter_glossary(entries: Sequence[GlossaryEntry], term: str) -> tuple[GlossaryEntry, ...]:
-    """The entries whose Danish or English term contains `term`, matched as people type."""
-    wanted = fold(term)
-    return tuple(
-        entry
-        for entry in entries
-        if wanted in fold(entry.term) or (entry.term_en and wanted in fold(entry.term_en))
-    )

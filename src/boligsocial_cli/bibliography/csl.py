@@ -28,6 +28,7 @@ from boligsocial_cli.errors import UsageError
 from boligsocial_cli.formats import BibliographyFormat
 from boligsocial_cli.model import Lang, Name, Reference, VerificationStatus
 from boligsocial_cli.output.safe_text import escape_control_keeping_lines, escape_json_controls
+from boligsocial_cli.resolver import enum_choices, matches, resolve
 
 CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
 
@@ -334,16 +335,24 @@ def _try_style(style: CslStyle) -> None:
 
 
 def parse_style(value: str) -> Style:
-    """A built-in style by name (apa, harvard, chicago, kort), else the path of a CSL file."""
-    try:
-        return CitationStyle(value)
-    except ValueError:
-        pass
+    """A built-in style by name in any case or a prefix (`APA`, `harv`), else a CSL file's path.
+
+    A value that ends in .csl or names an existing file is a path; anything else that
+    names no built-in style is refused with the closest one suggested.
+    """
     path = Path(value)
-    if path.suffix.lower() == ".csl" or path.exists():
+    if path.suffix.lower() == ".csl":
         return load_csl_style(path)
-    names = ", ".join(style.value for style in CitationStyle)
-    raise UsageError(f"unknown citation style {value!r}: use one of {names}, or a .csl file")
+    choices = enum_choices(CitationStyle, _STYLE_NAMES)
+    if matches(value, choices) or not path.exists():
+        return resolve("citation style", value, choices)
+    return load_csl_style(path)
+
+
+_STYLE_NAMES: Mapping[CitationStyle, tuple[str, ...]] = MappingProxyType(
+    {style: (Path(file_name).stem,) for style, file_name in _STYLE_FILES.items()}
+)
+"""Each built-in style by its file's name too: `harvard-cite-them-right`."""
 
 
 def _open_style(style: Style, lang: Lang) -> Any:

@@ -4,11 +4,11 @@ Typer (0.29) converts every option value through a Pydantic TypeAdapter, built o
 first use: any command that receives a value -- `--lang`'s default is enough --
 imports Pydantic and importlib.metadata, some 50 ms, two thirds of the time Python
 takes to start and import Typer and Rich. This CLI's options are text, whole
-numbers, paths, enums and lists of those, which Typer's own helpers (or `int`)
-convert without Pydantic, so `install` gives each such parameter a converter that
-calls those helpers directly, the same ones the TypeAdapter would call. Any value
-they do not accept (a misspelt choice, a value that is not text) goes to Typer's
-regular converter, so errors and their messages stay Typer's.
+numbers, paths, values read by a `parser` (the resolver's: closed vocabularies are
+read as people type them) and lists of those, which `install` converts without
+Pydantic: text as it is, whole numbers by `int`, paths through Typer's own helper,
+parsed values by calling the parser, as the TypeAdapter would. Anything else goes to
+Typer's regular converter, so its errors and their messages stay Typer's.
 
 This relies on Typer internals (`typer._coercion`, `typer._param_types`,
 `_TyperParameter._runtime_param`); with a Typer that lacks them, `install` does
@@ -19,7 +19,6 @@ tests/test_coercion.py checks that the results are the same either way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_origin
@@ -37,13 +36,15 @@ class _UnconvertedError(Exception):
 
 def _convert(annotation: Any, info: Any, value: Any, param: Any, ctx: Any) -> Any:
     """Convert as Typer's TypeAdapter would, or raise _UnconvertedError."""
-    from typer._param_types import coerce_cli_choice, coerce_cli_path  # noqa: PLC0415
+    from typer._param_types import coerce_cli_path  # noqa: PLC0415
 
     if get_origin(annotation) is list:
         (item,) = get_args(annotation)
         values = value if isinstance(value, list | tuple) else [value]
         return [_convert(item, info, one, param, ctx) for one in values]
-    if info.parser is not None or not isinstance(annotation, type):
+    if info.parser is not None:  # the resolver: its errors are the CLI's own
+        return info.parser(value)
+    if not isinstance(annotation, type):
         raise _UnconvertedError
     if annotation is str and isinstance(value, str):
         return value
@@ -52,13 +53,6 @@ def _convert(annotation: Any, info: Any, value: Any, param: Any, ctx: Any) -> An
             return value
         if isinstance(value, str) and value.isascii() and value.isdigit():
             return int(value)
-    if issubclass(annotation, Enum):
-        try:
-            return coerce_cli_choice(
-                value, choices=list(annotation), case_sensitive=info.case_sensitive, ctx=ctx
-            )
-        except ValueError:
-            raise _UnconvertedError from None
     if issubclass(annotation, Path) and info.path_type is None and isinstance(value, str) and value:
         return coerce_cli_path(annotation(value), info, path_type=annotation, param=param, ctx=ctx)
     raise _UnconvertedError
@@ -69,7 +63,7 @@ def _direct_converter() -> type | None:
     """The converter class, built on Typer's base class; None if this Typer has none."""
     try:
         from typer._coercion import RuntimeParam, build_runtime_param  # noqa: PLC0415
-        from typer._param_types import coerce_cli_choice, coerce_cli_path  # noqa: F401, PLC0415
+        from typer._param_types import coerce_cli_path  # noqa: F401, PLC0415
     except (ImportError, AttributeError):  # pragma: no cover - another Typer
         return None
 

@@ -20,7 +20,7 @@ from boligsocial_cli import __version__
 from boligsocial_cli.dataset.locations import dataset_paths
 from boligsocial_cli.errors import BoligsocialError, ExitCode, UsageError
 from boligsocial_cli.formats import BibliographyFormat, OutputFormat
-from boligsocial_cli.model import EvidenceKind, Lang, Reference
+from boligsocial_cli.model import Lang, Reference
 from boligsocial_cli.output.listings import (
     CHALLENGE_COLUMNS,
     EVIDENCE_MAP_COLUMNS,
@@ -38,11 +38,13 @@ from boligsocial_cli.output.listings import (
     theme_row,
 )
 from boligsocial_cli.output.safe_text import escape_control
-from boligsocial_cli.query import (
-    FindingFilter,
-    ReferenceSelection,
-    filter_glossary,
-    fold,
+from boligsocial_cli.query import FindingFilter, ReferenceSelection, fold
+from boligsocial_cli.resolver import (
+    find_glossary_entries,
+    resolve_bibliography_format,
+    resolve_evidence,
+    resolve_lang,
+    resolve_output_format,
     resolve_reference,
     resolve_theme,
 )
@@ -214,9 +216,10 @@ LangOption = Annotated[
         "--lang",
         "-l",
         envvar="BOLIGSOCIAL_LANG",
-        help="Language of labels and texts (quotes stay Danish). Also BOLIGSOCIAL_LANG. "
-        "Example: --lang en",
-        case_sensitive=False,
+        metavar="da|en",
+        help="Language of labels and texts (quotes stay Danish): da, en, or a name such as "
+        "dansk or english. Also BOLIGSOCIAL_LANG. Example: --lang en",
+        parser=resolve_lang,
     ),
 ]
 FormatOption = Annotated[
@@ -224,8 +227,9 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="table|json|yaml|markdown|csv",
         help="Output format: a table for people, or data for programs. Example: --format json",
-        case_sensitive=False,
+        parser=resolve_output_format,
     ),
 ]
 
@@ -304,8 +308,8 @@ ThemeOption = Annotated[
         "--theme",
         "-t",
         metavar="THEME",
-        help="Only this theme: id, Danish or English name, or a unique prefix; repeatable. "
-        "Example: --theme krim",
+        help="Only this theme: id, Danish or English name, a word of it, or a unique prefix; "
+        "repeatable. Example: --theme krim, --theme trivsel, --theme employment",
         autocompletion=_complete_theme,
         show_default=False,
     ),
@@ -325,13 +329,13 @@ def findings(
     ctx: typer.Context,
     theme: ThemeOption = None,
     evidence: Annotated[
-        list[EvidenceKind] | None,
+        list[str] | None,
         typer.Option(
             "--evidence",
             "-e",
             metavar="<effekt|forandring|vurdering|forskning>",
-            help="Only this evidence kind; repeatable. Example: --evidence forandring",
-            case_sensitive=False,
+            help="Only this evidence kind, by its Danish or English name or a prefix "
+            "(effect, change, assessment, research); repeatable. Example: --evidence forandring",
             show_default=False,
         ),
     ] = None,
@@ -395,11 +399,11 @@ def findings(
     Example: boligsocial findings --theme kriminalitet --effects-only
     """
     store = _store(ctx)
-    themes = store.outline().dataset.themes
+    outline = store.outline().dataset
     works = store.works() if cites else ()
     criteria = FindingFilter(
-        themes=tuple(resolve_theme(themes, typed).id for typed in theme or ()),
-        evidence=tuple(evidence or ()),
+        themes=tuple(resolve_theme(outline.themes, typed).id for typed in theme or ()),
+        evidence=tuple(resolve_evidence(outline.evidence_kinds, kind) for kind in evidence or ()),
         effects_only=effects_only,
         search=search,
         cites=tuple(resolve_reference(works, typed).id for typed in cites or ()),
@@ -526,7 +530,8 @@ def glossary(
         str | None,
         typer.Argument(
             metavar="TERM",
-            help="Show only terms containing this text. Example: helhedsplan",
+            help="Show only the terms this text finds: a word of the term, an inflected form, "
+            "or text it contains. Example: helhedsplaner",
             show_default=False,
         ),
     ] = None,
@@ -538,10 +543,7 @@ def glossary(
     Example: boligsocial glossary helhedsplan
     """
     everything = _store(ctx).outline().dataset.glossary
-    entries = filter_glossary(everything, term) if term else everything
-    if not entries:
-        terms = ", ".join(entry.term for entry in everything)
-        raise UsageError(f"No glossary term matches {term!r}. Terms: {terms}.")
+    entries = find_glossary_entries(everything, term) if term else everything
     rows = [glossary_row(entry, lang) for entry in entries]
     shown = (
         (("term", "term"), ("definition", "definition"))
@@ -594,8 +596,8 @@ def cite(
         typer.Option(
             "--style",
             metavar="STYLE",
-            help="Citation style: apa, harvard, chicago, kort (the booklet's in-text form), or "
-            "the path of any CSL file. Example: --style harvard",
+            help="Citation style, any case or a prefix: apa, harvard, chicago, kort (the "
+            "booklet's in-text form), or the path of any CSL file. Example: --style harvard",
         ),
     ] = "apa",
     output: Annotated[
@@ -603,9 +605,10 @@ def cite(
         typer.Option(
             "--format",
             "-f",
+            metavar="text|markdown|bibtex|ris|csl-json",
             help="text and markdown follow --style; bibtex, ris and csl-json are for reference "
             "managers. Example: --format bibtex > refs.bib",
-            case_sensitive=False,
+            parser=resolve_bibliography_format,
         ),
     ] = BibliographyFormat.TEXT,
     lang: LangOption = Lang.DA,

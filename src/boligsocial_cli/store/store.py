@@ -36,9 +36,9 @@ from boligsocial_cli.query import (
     Relaxation,
     fold,
     reference_order,
-    resolve_finding_id,
     search_terms,
 )
+from boligsocial_cli.resolver import resolve_finding_id
 
 from .records import RecordError, decode
 from .snippets import Snippet, finding_texts, snippet_for
