@@ -36,6 +36,7 @@ COMMANDS = (
     ("glossary",),
     ("glossary", "helhedsplan"),
     ("about",),
+    ("theme", "boern"),
 )
 
 

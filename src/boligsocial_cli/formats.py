@@ -27,3 +27,11 @@ class BibliographyFormat(StrEnum):
     BIBTEX = "bibtex"
     RIS = "ris"
     CSL_JSON = "csl-json"
+
+
+class PageFormat(StrEnum):
+    """How a page (a theme's) is written: text for people, Markdown or JSON for documents."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"

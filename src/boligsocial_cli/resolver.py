@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 from .errors import UsageError
-from .formats import BibliographyFormat, OutputFormat
+from .formats import BibliographyFormat, OutputFormat, PageFormat
 from .model import EvidenceKind, EvidenceKindInfo, Finding, GlossaryEntry, Lang, Reference, Theme
 from .query import fold
 
@@ -300,6 +300,11 @@ def resolve_bibliography_format(typed: str) -> BibliographyFormat:
     """A bibliography's format, any case or prefix (`bib`, `md`, `csljson` too)."""
     names = {BibliographyFormat.MARKDOWN: ("md",), BibliographyFormat.BIBTEX: ("bib",)}
     return resolve("format", typed, enum_choices(BibliographyFormat, names))
+
+
+def resolve_page_format(typed: str) -> PageFormat:
+    """A page's format, any case or prefix (`md` too)."""
+    return resolve("format", typed, enum_choices(PageFormat, {PageFormat.MARKDOWN: ("md",)}))
 
 
 def _glossary_choices(entries: Sequence[GlossaryEntry]) -> tuple[Choice[GlossaryEntry], ...]:

@@ -27,7 +27,12 @@ from typing import Any, Protocol, TypeAlias
 from boligsocial_cli.errors import UsageError
 from boligsocial_cli.formats import BibliographyFormat
 from boligsocial_cli.model import Lang, Name, Reference, VerificationStatus
-from boligsocial_cli.output.safe_text import escape_control_keeping_lines, escape_json_controls
+from boligsocial_cli.output.safe_text import (
+    escape_control_keeping_lines,
+    escape_json_controls,
+    escape_markdown,
+    protect_markdown_start,
+)
 from boligsocial_cli.resolver import enum_choices, matches, resolve
 
 CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
@@ -444,13 +449,6 @@ class _Markup:
 _PLAIN = _Markup(markdown=False)
 _MARKDOWN = _Markup(markdown=True)
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash-escape the characters Markdown would read as markup."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
 
 def _markdown_wrap(marker: str) -> Any:
     def wrap(text: object) -> str:
@@ -661,7 +659,6 @@ def format_text(references: Sequence[Reference], style: Style, lang: Lang) -> st
 
 _URL = re.compile(r"https?://[^\s<>]*[^\s<>.,;:)\]]")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_\[\]<>~|])")
-_LIST_MARKER_START = re.compile(r"^(\d+)([.)])|^([-+#>])")
 
 
 def _link_urls(entry: str) -> str:
@@ -669,22 +666,13 @@ def _link_urls(entry: str) -> str:
     return _URL.sub(lambda match: "<" + _MARKDOWN_ESCAPE.sub(r"\1", match.group(0)) + ">", entry)
 
 
-def _protect_start(entry: str) -> str:
-    """Escape a start that Markdown would read as a nested list or a heading."""
-    return _LIST_MARKER_START.sub(
-        lambda match: (
-            f"{match.group(1)}\\{match.group(2)}" if match.group(1) else f"\\{match.group(3)}"
-        ),
-        entry,
-    )
-
-
 def format_markdown(references: Sequence[Reference], style: Style, lang: Lang) -> str:
     """A Markdown reference list: a bullet an entry, titles in italics as the style sets them."""
-    return "".join(
-        f"- {_protect_start(_link_urls(_with_label(entry, reference, style, lang, _MARKDOWN)))}\n"
+    entries = (
+        _link_urls(_with_label(entry, reference, style, lang, _MARKDOWN))
         for reference, entry in _render_bibliography(references, style, lang, _MARKDOWN)
     )
+    return "".join(f"- {protect_markdown_start(entry)}\n" for entry in entries)
 
 
 # --- BibTeX ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from boligsocial_cli import __version__
 from boligsocial_cli.dataset.locations import dataset_paths
 from boligsocial_cli.errors import BoligsocialError, ExitCode, UsageError
-from boligsocial_cli.formats import BibliographyFormat, OutputFormat
+from boligsocial_cli.formats import BibliographyFormat, OutputFormat, PageFormat
 from boligsocial_cli.model import Lang, Reference
 from boligsocial_cli.output.listings import (
     CHALLENGE_COLUMNS,
@@ -45,6 +45,7 @@ from boligsocial_cli.resolver import (
     resolve_evidence,
     resolve_lang,
     resolve_output_format,
+    resolve_page_format,
     resolve_reference,
     resolve_theme,
 )
@@ -68,6 +69,7 @@ from boligsocial_cli.output.terminal import (
     no_hits,
     search_view,
     simple_view,
+    theme_page_view,
     themes_view,
     validation_summary,
 )
@@ -489,6 +491,53 @@ def show(
         text = _rendered(store, cited, BibliographyFormat.TEXT, "apa", lang)
         bibliography = text.rstrip("\n")
     _stdout().print(finding_detail(finding, dataset, lang, bibliography))
+
+
+@app.command()
+def theme(
+    ctx: typer.Context,
+    typed: Annotated[
+        str,
+        typer.Argument(
+            metavar="THEME",
+            help="The theme: id, Danish or English name, a word of it, or a unique prefix. "
+            "Example: trivsel",
+            autocompletion=_complete_theme,
+        ),
+    ],
+    lang: LangOption = Lang.DA,
+    output: Annotated[
+        PageFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="text|markdown|json",
+            help="text for people; markdown or json for documents and programs. "
+            "Example: --format markdown > tema.md",
+            parser=resolve_page_format,
+        ),
+    ] = PageFormat.TEXT,
+) -> None:
+    """A theme's page: its summary, the booklet's context with quotes and pages, its findings by
+    evidence kind, and the works behind them.
+
+    Example: boligsocial theme kriminalitet
+    """
+    from boligsocial_cli.theme_page import theme_page  # noqa: PLC0415 - this command only
+
+    store = _store(ctx)
+    chosen = resolve_theme(store.outline().dataset.themes, typed)
+    dataset = store.findings(FindingFilter(themes=(chosen.id,))).dataset
+    page = theme_page(dataset, chosen, store.references(ReferenceSelection(themes=(chosen.id,))))
+    as_text = output is PageFormat.TEXT
+    form = BibliographyFormat.TEXT if as_text else BibliographyFormat.MARKDOWN
+    bibliography = _rendered(store, page.references, form, "apa", lang) if page.references else ""
+    if as_text:
+        _stdout().print(theme_page_view(page, dataset, lang, bibliography.rstrip("\n")))
+        return
+    from boligsocial_cli.output.theme_pages import PAGE_EXPORTERS  # noqa: PLC0415 - documents only
+
+    _write_data(PAGE_EXPORTERS[output](page, dataset, lang, bibliography))
 
 
 @app.command()

@@ -14,6 +14,7 @@ from rich.text import Text
 from boligsocial_cli.dataset.locations import BUNDLED_LABEL
 from boligsocial_cli.model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
 from boligsocial_cli.query import Relaxation
+from boligsocial_cli.theme_page import ThemePage
 
 from .listings import Row
 from .safe_text import escape_control
@@ -71,6 +72,8 @@ _LABELS = {
     "did_you_mean": Localized("Mente du", "Did you mean"),
     "shown_for": Localized("Viser resultater for", "Showing results for"),
     "hits_of": Localized("{shown} af {total} resultater", "{shown} of {total} results"),
+    "findings_heading": Localized("Fund", "Findings"),
+    "no_theme_findings": Localized("Ingen fund i dette tema.", "No findings in this theme."),
 }
 
 
@@ -263,6 +266,55 @@ def finding_detail(
             else literal("\n".join(reference.cited_as for reference in cited))
         )
         parts.append(Panel(body, title=label("references", lang), title_align="left"))
+    return Group(*parts)
+
+
+def _page_line(quote: str, page: int, lang: Lang) -> Text:
+    line = literal(f"“{quote}”", "italic")
+    line.append(f" ({label('page', lang)} {page})", style="dim")
+    return line
+
+
+def _with_citation(text: str, citation: str) -> Text:
+    line = literal(text)
+    if citation:
+        line.append(f" ({escape_control(citation)})", style="cyan")
+    return line
+
+
+def theme_page_view(
+    page: ThemePage, dataset: Dataset, lang: Lang, bibliography: str | None = None
+) -> Group:
+    """A theme's page: summary, context with quotes, findings by evidence kind, references."""
+    theme = page.theme
+    cite = page.cited
+    heading = literal(theme.name.in_lang(lang), "bold")
+    heading.append(f"  {escape_control(theme.id)}", style="dim")
+    heading.append_text(_origin_mark(theme.origin, lang, with_file=True))
+    parts: list[RenderableType] = [heading, literal(theme.summary.in_lang(lang)), Text()]
+    if theme.context:
+        body: list[RenderableType] = []
+        for index, passage in enumerate(theme.context):
+            if index:
+                body.append(Text())
+            body.append(_with_citation(passage.text.in_lang(lang), cite(passage.citations)))
+            body.append(_page_line(passage.quote, passage.page, lang))
+        parts.append(Panel(Group(*body), title=label("hit_context", lang), title_align="left"))
+    parts.append(literal(label("findings_heading", lang), "bold"))
+    if not page.groups:
+        parts.append(literal(label("no_theme_findings", lang)))
+    for group in page.groups:
+        parts.extend((Text(), evidence_badge(group.kind, dataset, lang)))
+        for finding in group.findings:
+            entry = literal(finding.id, "bold")
+            entry.append_text(_origin_mark(finding.origin, lang))
+            summary = _with_citation(finding.summary.in_lang(lang), cite(finding.citations))
+            parts.extend((Text(), entry, summary, _page_line(finding.quote, finding.page, lang)))
+    if bibliography:
+        references = Panel(
+            literal(bibliography), title=label("references", lang), title_align="left"
+        )
+        parts.extend((Text(), references))
     return Group(*parts)
 
 
