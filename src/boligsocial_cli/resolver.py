@@ -54,9 +54,16 @@ _STOPWORDS = frozenset({"og", "and", "m", "fl", "mfl", "et", "al"})
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@cache
 def words(text: str) -> tuple[str, ...]:
     """The folded words of a text: letters and digits, æøå folded as `fold` does."""
     return tuple(_WORD.findall(fold(text)))
+
+
+@cache
+def _folded(text: str) -> str:
+    """`fold`, once per text: the tests compare each name many times."""
+    return fold(text)
 
 
 def _typed_words(typed: str) -> tuple[str, ...]:
@@ -66,6 +73,7 @@ def _typed_words(typed: str) -> tuple[str, ...]:
     return kept or found
 
 
+@cache
 def loose(text: str) -> str:
     """A name folded to letters and digits only, without 'og', 'm.fl.', 'et al.' and '&'."""
     return "".join(word for word in words(text) if word not in _STOPWORDS)
@@ -106,9 +114,9 @@ def _tests(typed: str, *, contained: bool) -> list[Test]:
         return (choice.id, *choice.keywords)
 
     tests: list[Test] = [
-        lambda choice: fold(choice.id) == wanted,
+        lambda choice: _folded(choice.id) == wanted,
         lambda choice: any(loose(name) == tight for name in (choice.id, *choice.names)),
-        lambda choice: any(fold(name).startswith(wanted) for name in (choice.id, *choice.names)),
+        lambda choice: any(_folded(name).startswith(wanted) for name in (choice.id, *choice.names)),
     ]
     if typed_words:
         tests += [
@@ -120,7 +128,7 @@ def _tests(typed: str, *, contained: bool) -> list[Test]:
         ]
     if contained:
         tests.append(
-            lambda choice: any(wanted in fold(name) for name in (choice.id, *choice.names))
+            lambda choice: any(wanted in _folded(name) for name in (choice.id, *choice.names))
         )
     return tests
 
