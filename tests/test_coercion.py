@@ -59,7 +59,12 @@ def test_results_are_those_of_typers_own_conversion(
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["themes"], ["findings", "--theme", "boern", "-e", "effekt", "-f", "json"]],
+    [
+        ["--help"],
+        ["themes"],
+        ["findings", "--theme", "boern", "-e", "effekt", "-f", "json"],
+        ["theme", "boern", "-f", "md", "-l", "english"],
+    ],
     ids=" ".join,
 )
 def test_commands_do_not_import_pydantic(args: list[str], tmp_path: Path) -> None:

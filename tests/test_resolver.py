@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -266,3 +271,28 @@ def test_refusals_are_in_words_without_library_jargon(args: list[str], message: 
     assert message in result.stderr
     assert "Value error" not in result.stderr
     assert "Usage:" not in result.stderr
+
+
+def _imports_stemmer(args: list[str], cache: Path) -> bool:
+    code = (
+        "import sys\n"
+        f"sys.argv = ['boligsocial', *{args!r}]\n"
+        "from boligsocial_cli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print('Stemmer' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "BOLIGSOCIAL_CACHE_DIR": str(cache)},
+    )
+    return result.stderr.splitlines()[-1] == "True"
+
+
+def test_only_a_lookup_that_needs_stems_imports_the_stemmer(tmp_path: Path) -> None:
+    """A theme by id, name or prefix is found without the stemmer; an inflected form loads it."""
+    assert not _imports_stemmer(["findings", "--theme", "krim", "-f", "csv"], tmp_path)
+    assert not _imports_stemmer(["themes", "--lang", "english"], tmp_path)
+    assert _imports_stemmer(["glossary", "helhedsplaner"], tmp_path)
