@@ -76,6 +76,10 @@ class Passage:
     quote: str
     page: int = field(metadata=_PAGE)
     citations: tuple[str, ...] = ()
+    citation_note: Localized | None = None
+    """Where the booklet puts the citations when not right after the quoted words."""
+    classification_note: Localized | None = None
+    """Why a cited statement is context and not a finding."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,8 @@ class Finding:
     quote: str
     page: int = field(metadata=_PAGE)
     citations: tuple[str, ...]
+    citation_note: Localized | None = None
+    """Where the booklet puts the citations when not right after the quoted words."""
     target_group: Localized | None = None
     outcome: Localized | None = None
     activity: Localized | None = None
@@ -146,7 +152,10 @@ class GlossaryEntry:
 
     term: str
     definition: Localized
+    """What the booklet says about the term."""
     term_en: str | None = None
+    not_in_booklet: Localized | None = None
+    """An explanation the dataset adds that the booklet does not give, shown marked as such."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,7 @@ from boligsocial_cli.output.terminal import (
     evidence_map_view,
     finding_detail,
     findings_view,
+    glossary_shown,
     label,
     no_hits,
     search_view,
@@ -599,7 +600,12 @@ def glossary(
         if lang is Lang.DA
         else (("term_en", "term"), ("term", "danish"), ("definition", "definition"))
     )
-    _emit(rows, GLOSSARY_COLUMNS, output, lambda width: simple_view(rows, shown, lang, width))
+    _emit(
+        rows,
+        GLOSSARY_COLUMNS,
+        output,
+        lambda width: simple_view(glossary_shown(rows, lang), shown, lang, width),
+    )
 
 
 @app.command()

@@ -30,6 +30,7 @@ FINDING_COLUMNS = (
     "quote",
     "page",
     "citations",
+    "citation_note",
     "target_group",
     "outcome",
     "activity",
@@ -41,7 +42,7 @@ FINDING_COLUMNS = (
 THEME_COLUMNS = ("id", "name", "findings", "effects", "summary", "origin")
 EVIDENCE_MAP_COLUMNS = ("id", "name", *(kind.value for kind in EvidenceKind), "total", "origin")
 CHALLENGE_COLUMNS = ("id", "text", "quote", "page")
-GLOSSARY_COLUMNS = ("term", "term_en", "definition")
+GLOSSARY_COLUMNS = ("term", "term_en", "definition", "not_in_booklet")
 SEARCH_COLUMNS = (
     "rank",
     "kind",
@@ -71,6 +72,7 @@ def finding_row(finding: Finding, lang: Lang) -> Row:
         "quote": finding.quote,
         "page": finding.page,
         "citations": list(finding.citations),
+        "citation_note": _text(finding.citation_note, lang),
         "target_group": _text(finding.target_group, lang),
         "outcome": _text(finding.outcome, lang),
         "activity": _text(finding.activity, lang),
@@ -122,6 +124,7 @@ def glossary_row(entry: GlossaryEntry, lang: Lang) -> Row:
         "term": entry.term,
         "term_en": entry.term_en,
         "definition": entry.definition.in_lang(lang),
+        "not_in_booklet": _text(entry.not_in_booklet, lang),
     }
 
 

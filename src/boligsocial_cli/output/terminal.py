@@ -44,6 +44,8 @@ _LABELS = {
     "page": Localized("side", "page"),
     "qualifiers": Localized("Forbehold", "Qualifiers"),
     "classification_note": Localized("Klassificering", "Classification"),
+    "citation_note": Localized("Om henvisningen", "About the citation"),
+    "not_in_booklet": Localized("Ikke fra hæftet", "Not from the booklet"),
     "target_group": Localized("Målgruppe", "Target group"),
     "outcome": Localized("Udfald", "Outcome"),
     "activity": Localized("Aktivitet", "Activity"),
@@ -246,11 +248,10 @@ def finding_detail(
         value: Localized | None = getattr(finding, key)
         if value:
             details.add_row(label(key, lang), literal(value.in_lang(lang)))
-    if finding.classification_note:
-        details.add_row(
-            label("classification_note", lang),
-            literal(finding.classification_note.in_lang(lang)),
-        )
+    for key in ("classification_note", "citation_note"):
+        note: Localized | None = getattr(finding, key)
+        if note:
+            details.add_row(label(key, lang), literal(note.in_lang(lang)))
     if finding.qualifiers:
         details.add_row(
             label("qualifiers", lang), literal(", ".join(f"“{q}”" for q in finding.qualifiers))
@@ -351,6 +352,23 @@ def simple_table(rows: Sequence[Row], columns: Sequence[tuple[str, str]], lang: 
     return table
 
 
+def glossary_shown(rows: Sequence[Row], lang: Lang) -> list[Row]:
+    """Glossary rows for the terminal: what the booklet does not say follows the definition,
+    marked as not from the booklet."""
+    return [
+        {
+            **row,
+            "definition": row["definition"]
+            + (
+                f"\n({label('not_in_booklet', lang)}: {row['not_in_booklet']})"
+                if row["not_in_booklet"]
+                else ""
+            ),
+        }
+        for row in rows
+    ]
+
+
 def _plain(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -371,6 +389,8 @@ def about_view(dataset: Dataset, lang: Lang) -> Group:
             cited = cite(passage.citations)
             if cited:
                 body.append(f" ({escape_control(cited)})", style="cyan")
+            if passage.citation_note:
+                body.append(f" {escape_control(passage.citation_note.in_lang(lang))}", style="dim")
         parts.append(Panel(body, title=literal(section.title.in_lang(lang)), title_align="left"))
     kinds = Table.grid(padding=(0, 2))
     kinds.add_column(no_wrap=True)
