@@ -415,7 +415,8 @@ OUR_ENGLISH_NAMES = frozenset(
         "helhedsplan",
         "virkninger",
         "regulativ",
-        # English words the word list lacks
+        # English words and abbreviations the word list lacks
+        "isbn",
         "dataset",
         "holistically",
         "overarching",
@@ -430,6 +431,7 @@ OUR_ENGLISH_NAMES = frozenset(
 def english_texts() -> list[tuple[str, str]]:
     data = dataset()
     texts = [("meta.description", data.meta.description.en)]
+    texts += [("meta.booklet.note", data.meta.booklet.note or "")]
     texts += [(f"{r.where} text", r.text.en) for r in quoted()]
     texts += [(where, note.en) for where, note in notes()]
     texts += [(f"finding {f.id}", f.summary.en) for f in data.findings]
