@@ -397,6 +397,15 @@ def test_show_says_where_a_borrowed_citation_stands(invoke: Invoke) -> None:
     assert "The citation stands at the end of the paragraph" in english
 
 
+def test_about_says_where_a_background_passages_citation_stands(invoke: Invoke) -> None:
+    """`about` follows a background passage's citation with its citation note, so a work
+    cited for the paragraph's last sentence is not read as the source of the first."""
+    danish = invoke("about", env={"COLUMNS": "400"}).stdout
+    assert "(Center for Boligsocial Udvikling, 2019) Henvisningen står sidst i afsnittet" in danish
+    english = invoke("about", "--lang", "en", env={"COLUMNS": "400"}).stdout
+    assert "2019) The citation stands at the end of the paragraph" in english
+
+
 # --- English that reads as English --------------------------------------------------------------
 
 OUR_ENGLISH_NAMES = frozenset(
