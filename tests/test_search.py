@@ -43,9 +43,9 @@ QUESTIONS: list[tuple[Any, ...]] = [
     ("international research vulnerable areas", ("finding", "udfordringer-ikke-unikke")),
     ("VIVE SBi Rambøll CFBU", ("background", "videnmiljoeer")),
     # Page 2: the knowledge base, prevention, crime, school.
-    ("forskel på forandringer og effekter", ("finding", "flest-studier-om-forandringer")),
-    ("hvor mange effektstudier", ("finding", "faa-effektstudier")),
-    ("few effect studies", ("finding", "faa-effektstudier")),
+    ("forskel på forandringer og effekter", ("context", "vidensgrundlag")),
+    ("hvor mange effektstudier", ("context", "vidensgrundlag")),
+    ("few effect studies", ("context", "vidensgrundlag")),
     ("sundhedsplejerske", ("context", "forebyggelse")),
     ("forældrekompetencer rettigheder", ("finding", "foraeldrekompetencer-rettigheder")),
     ("foraeldre aktiv rolle", ("finding", "foraeldre-aktiv-rolle")),
@@ -85,7 +85,7 @@ QUESTIONS: list[tuple[Any, ...]] = [
         ("background", "arbejdsform"),
         ("glossary", "kommunal kernedrift"),
     ),
-    ("helhedsplanernes strategi", ("finding", "helhedsplaner-strategisk-fokus")),
+    ("helhedsplanernes strategi", ("context", "organisering")),
     ("tiltro bestyrelsesmedlemmer", ("finding", "ledere-tiltro-til-indsatserne")),
     ("ny organisationsstruktur", ("finding", "opbakning-ny-organisationsstruktur")),
     # The works and the terms.

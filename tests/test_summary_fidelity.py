@@ -463,7 +463,8 @@ def english_texts() -> list[tuple[str, str]]:
 def test_the_english_is_english() -> None:
     """Every word of the English texts is in a British English word list, apart from names, the
     Danish terms they gloss, the booklet's words they quote and the ids of findings they name:
-    no Danish left untranslated ('Chefanalytiker'), no calque ('housing-social')."""
+    no Danish left untranslated ('Chefanalytiker'), no calque ('housing-social') but as a
+    quoted literal rendering."""
     assert ENGLISH_WORDS.exists(), "install Debian's wbritish (see .ci/run)"
     known = {
         line.strip().lower() for line in ENGLISH_WORDS.read_text(encoding="utf-8").splitlines()
@@ -477,5 +478,9 @@ def test_the_english_is_english() -> None:
             if bare not in known and bare not in OUR_ENGLISH_NAMES:
                 unknown.add((where, word))
     assert sorted(unknown) == []
-    calques = [where for where, text in english_texts() if "housing-social" in text.lower()]
+    calques = [
+        where
+        for where, text in english_texts()
+        if "housing-social" in re.sub(r'"[^"]*"', "", text).lower()
+    ]
     assert calques == []
