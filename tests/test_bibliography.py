@@ -963,7 +963,11 @@ def test_an_entrys_notes_are_in_one_language(lang: Lang) -> None:
     in BibTeX (note, annotation), RIS (N1) and CSL-JSON (note): never Danish beside English."""
     danish = lang is DA
     status = "Delvist verificeret" if danish else "Partly verified"
-    data_note = "Forfatteren er chefanalytiker." if danish else "The author is Chefanalytiker."
+    data_note = (
+        "Forfatteren er chefanalytiker."
+        if danish
+        else 'The author is a chief analyst (the booklet gives her title as "Chefanalytiker").'
+    )
     bibtex = format_bibtex([BOOKLET], lang)
     assert f"  note = {{{status}:" in bibtex
     assert f"  annotation = {{{data_note}" in bibtex

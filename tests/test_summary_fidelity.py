@@ -6,6 +6,7 @@ English, a dictionary of British English (Debian's `wbritish`).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -406,6 +407,22 @@ def test_about_says_where_a_background_passages_citation_stands(invoke: Invoke) 
     assert "2019) The citation stands at the end of the paragraph" in english
 
 
+def test_a_theme_page_says_where_borrowed_citations_stand(invoke: Invoke) -> None:
+    """A theme's page follows a borrowed citation with its note, for context and findings,
+    in the terminal, in Markdown, and in JSON (with why the context is not a finding)."""
+    terminal = invoke("theme", "forebyggelse", env={"COLUMNS": "400"}).stdout
+    assert (
+        "(Christensen m.fl., 2018c; Breau, Frederiksen & Riemenschneider, 2015) Sætningen"
+        in terminal
+    )
+    markdown = invoke("theme", "organisering", "--format", "markdown").stdout
+    assert "(SBi 2018:09) *Sætningen har ingen henvisning selv" in markdown
+    page = json.loads(invoke("theme", "forebyggelse", "--format", "json", "--lang", "en").stdout)
+    (staff,) = (c for c in page["context"] if c["quote"].startswith("De boligsociale medarbejdere"))
+    assert staff["citation_note"].startswith("The sentence cites nothing itself")
+    assert staff["classification_note"].startswith("Describes what the staff do")
+
+
 # --- English that reads as English --------------------------------------------------------------
 
 OUR_ENGLISH_NAMES = frozenset(
@@ -440,7 +457,8 @@ OUR_ENGLISH_NAMES = frozenset(
 def english_texts() -> list[tuple[str, str]]:
     data = dataset()
     texts = [("meta.description", data.meta.description.en)]
-    texts += [("meta.booklet.note", data.meta.booklet.note or "")]
+    if data.meta.booklet.note:
+        texts.append(("meta.booklet.note", data.meta.booklet.note.en))
     texts += [(f"{r.where} text", r.text.en) for r in quoted()]
     texts += [(where, note.en) for where, note in notes()]
     texts += [(f"finding {f.id}", f.summary.en) for f in data.findings]

@@ -276,10 +276,13 @@ def _page_line(quote: str, page: int, lang: Lang) -> Text:
     return line
 
 
-def _with_citation(text: str, citation: str) -> Text:
+def _with_citation(text: str, citation: str, note: Localized | None, lang: Lang) -> Text:
+    """A text, its citation, and where the booklet puts that citation when the data says."""
     line = literal(text)
     if citation:
         line.append(f" ({escape_control(citation)})", style="cyan")
+    if note:
+        line.append(f" {escape_control(note.in_lang(lang))}", style="dim")
     return line
 
 
@@ -298,7 +301,8 @@ def theme_page_view(
         for index, passage in enumerate(theme.context):
             if index:
                 body.append(Text())
-            body.append(_with_citation(passage.text.in_lang(lang), cite(passage.citations)))
+            text = passage.text.in_lang(lang)
+            body.append(_with_citation(text, cite(passage.citations), passage.citation_note, lang))
             body.append(_page_line(passage.quote, passage.page, lang))
         parts.append(Panel(Group(*body), title=label("hit_context", lang), title_align="left"))
     parts.append(literal(label("findings_heading", lang), "bold"))
@@ -309,7 +313,9 @@ def theme_page_view(
         for finding in group.findings:
             entry = literal(finding.id, "bold")
             entry.append_text(_origin_mark(finding.origin, lang))
-            summary = _with_citation(finding.summary.in_lang(lang), cite(finding.citations))
+            summary = _with_citation(
+                finding.summary.in_lang(lang), cite(finding.citations), finding.citation_note, lang
+            )
             parts.extend((Text(), entry, summary, _page_line(finding.quote, finding.page, lang)))
     if bibliography:
         references = Panel(

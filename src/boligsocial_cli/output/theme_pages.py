@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from boligsocial_cli.formats import PageFormat
-from boligsocial_cli.model import Dataset, Lang, Passage
+from boligsocial_cli.model import Dataset, Lang, Localized, Passage
 from boligsocial_cli.theme_page import ThemePage
 
 from .listings import finding_row
@@ -21,6 +21,10 @@ from .safe_text import (
     protect_markdown_start,
 )
 from .terminal import label
+
+
+def _text(value: Localized | None, lang: Lang) -> str | None:
+    return value.in_lang(lang) if value else None
 
 
 def _inline(text: str) -> str:
@@ -34,8 +38,10 @@ def _markdown(text: str) -> str:
     return protect_markdown_start(_inline(text))
 
 
-def _cited(text: str) -> str:
-    return f" ({_markdown(text)})" if text else ""
+def _cited(text: str, note: Localized | None, lang: Lang) -> str:
+    """A citation, and where the booklet puts it when the data says."""
+    cited = f" ({_markdown(text)})" if text else ""
+    return cited + (f" *{_inline(note.in_lang(lang))}*" if note else "")
 
 
 def _quote_block(quote: str, page: int, lang: Lang) -> str:
@@ -43,7 +49,8 @@ def _quote_block(quote: str, page: int, lang: Lang) -> str:
 
 
 def _passage_markdown(passage: Passage, cite: Callable[[Sequence[str]], str], lang: Lang) -> str:
-    text = _markdown(passage.text.in_lang(lang)) + _cited(cite(passage.citations))
+    cited = _cited(cite(passage.citations), passage.citation_note, lang)
+    text = _markdown(passage.text.in_lang(lang)) + cited
     return f"{text}\n\n{_quote_block(passage.quote, passage.page, lang)}\n"
 
 
@@ -65,7 +72,8 @@ def page_markdown(page: ThemePage, dataset: Dataset, lang: Lang, bibliography: s
     for group in page.groups:
         parts.append(f"### {_markdown(names.get(group.kind, group.kind.value))}\n")
         for finding in group.findings:
-            summary = _markdown(finding.summary.in_lang(lang)) + _cited(cite(finding.citations))
+            cited = _cited(cite(finding.citations), finding.citation_note, lang)
+            summary = _markdown(finding.summary.in_lang(lang)) + cited
             parts.append(
                 f"**{_inline(finding.id)}**: {summary}\n\n"
                 f"{_quote_block(finding.quote, finding.page, lang)}\n"
@@ -89,6 +97,8 @@ def page_record(page: ThemePage, dataset: Dataset, lang: Lang) -> dict[str, Any]
                 "quote": passage.quote,
                 "page": passage.page,
                 "citations": list(passage.citations),
+                "citation_note": _text(passage.citation_note, lang),
+                "classification_note": _text(passage.classification_note, lang),
             }
             for passage in theme.context
         ],
