@@ -35,3 +35,22 @@ class PageFormat(StrEnum):
     TEXT = "text"
     MARKDOWN = "markdown"
     JSON = "json"
+
+
+class DocumentFormat(StrEnum):
+    """The forms an evidence brief is written in."""
+
+    MARKDOWN = "markdown"
+    PANDOC = "pandoc"
+    HTML = "html"
+    DOCX = "docx"
+
+    @property
+    def is_text(self) -> bool:
+        """Whether the format is text, which may go to stdout (docx is a zip file)."""
+        return self is not DocumentFormat.DOCX
+
+    @property
+    def suffix(self) -> str:
+        """The file name suffix documents of this format have."""
+        return {"markdown": ".md", "pandoc": ".md", "html": ".html", "docx": ".docx"}[self.value]

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 from .errors import UsageError
-from .formats import BibliographyFormat, OutputFormat, PageFormat
+from .formats import BibliographyFormat, DocumentFormat, OutputFormat, PageFormat
 from .model import EvidenceKind, EvidenceKindInfo, Finding, GlossaryEntry, Lang, Reference, Theme
 from .query import fold
 
@@ -313,6 +313,12 @@ def resolve_bibliography_format(typed: str) -> BibliographyFormat:
 def resolve_page_format(typed: str) -> PageFormat:
     """A page's format, any case or prefix (`md` too)."""
     return resolve("format", typed, enum_choices(PageFormat, {PageFormat.MARKDOWN: ("md",)}))
+
+
+def resolve_document_format(typed: str) -> DocumentFormat:
+    """A brief's document format, any case or prefix (`md`, `word` too)."""
+    names = {DocumentFormat.MARKDOWN: ("md",), DocumentFormat.DOCX: ("word",)}
+    return resolve("format", typed, enum_choices(DocumentFormat, names))
 
 
 def _glossary_choices(entries: Sequence[GlossaryEntry]) -> tuple[Choice[GlossaryEntry], ...]:

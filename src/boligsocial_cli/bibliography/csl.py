@@ -431,9 +431,10 @@ def name_lists_for_locale(style_xml: bytes, lang: Lang) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class _Markup:
-    """How rendered text is marked up: plain text or Markdown."""
+    """How rendered text is marked up: plain text, Markdown, or runs (see `StyledRun`)."""
 
     markdown: bool
+    runs: bool = False
 
     def escape(self, text: str) -> str:
         return escape_markdown(text) if self.markdown else text
@@ -441,6 +442,8 @@ class _Markup:
     def formatter(self) -> Any:
         if self.markdown:
             return _MARKDOWN_FORMATTER
+        if self.runs:
+            return _RUNS_FORMATTER
         from citeproc.formatter import plain  # noqa: PLC0415 - lazy, costly import
 
         return plain
@@ -448,6 +451,7 @@ class _Markup:
 
 _PLAIN = _Markup(markdown=False)
 _MARKDOWN = _Markup(markdown=True)
+_RUNS = _Markup(markdown=False, runs=True)
 
 
 def _markdown_wrap(marker: str) -> Any:
@@ -499,6 +503,8 @@ def _render_item(reference: Reference, markup: _Markup) -> dict[str, Any]:
         for key, value in item.items():
             if isinstance(value, str) and key not in {"id", "type"}:
                 item[key] = escape_markdown(value)
+    if markup.runs:
+        item = _without_run_marks(item)
     if reference.language is None:
         for key in _TITLE_VARIABLES & item.keys():
             item[key] = _NOCASE.format(item[key])
@@ -506,17 +512,38 @@ def _render_item(reference: Reference, markup: _Markup) -> dict[str, Any]:
 
 
 def _citeproc_bibliography(
-    references: Sequence[Reference], style: Style, lang: Lang, markup: _Markup
-) -> tuple[Any, Any]:
+    references: Sequence[Reference],
+    style: Style,
+    lang: Lang,
+    markup: _Markup,
+    cites: Sequence[Cite] = (),
+) -> tuple[Any, list[Any]]:
+    """A citeproc-py bibliography of `references` and its citations, registered and sorted.
+
+    With no `cites`, one citation of every reference is registered.
+    """
     from citeproc import Citation, CitationItem, CitationStylesBibliography  # noqa: PLC0415
+    from citeproc.source import Locator  # noqa: PLC0415
     from citeproc.source.json import CiteProcJSON  # noqa: PLC0415 - lazy, costly import
 
     source = CiteProcJSON([_render_item(reference, markup) for reference in references])
     bibliography = CitationStylesBibliography(_open_style(style, lang), source, markup.formatter())
-    citation = Citation([CitationItem(reference.id) for reference in references])
-    bibliography.register(citation)
+    wanted = cites or (Cite(tuple(CiteItem(reference.id) for reference in references)),)
+    citations = [
+        Citation(
+            [
+                CitationItem(item.key, locator=Locator("page", str(item.page)))
+                if item.page is not None
+                else CitationItem(item.key)
+                for item in cite.items
+            ]
+        )
+        for cite in wanted
+    ]
+    for citation in citations:
+        bibliography.register(citation)
     bibliography.sort()
-    return bibliography, citation
+    return bibliography, citations
 
 
 @contextmanager
@@ -608,7 +635,7 @@ def _punctuate_family_names(entry: str, reference: Reference, markup: _Markup) -
 _PUNCTUATION_IN_QUOTE = frozenset({"en-US"})
 """Locales whose punctuation-in-quote option is true (citeproc-py ignores it)."""
 _CLOSE_QUOTE_THEN_PUNCTUATION = re.compile(r"”([.,])")
-_DOUBLED_PERIOD = re.compile(r"(?<!\.)([.?!])([”’*]*)\.(?!\.)")
+_DOUBLED_PERIOD = re.compile(r"(?<!\.)([.?!])([”’*\ue000-\ue003]*)\.(?!\.)")
 
 
 def tidy_punctuation(text: str, lang: Lang) -> str:
@@ -617,8 +644,8 @@ def tidy_punctuation(text: str, lang: Lang) -> str:
     - In American English (en-US) a period or comma after a closing quote goes inside
       it ("Title." not "Title".), as the en-US locale's punctuation-in-quote asks.
     - A period after a question mark, exclamation mark or period is dropped
-      ("hvordan? Kraks", not "hvordan?. Kraks"), also across a closing quote or
-      Markdown emphasis.
+      ("hvordan? Kraks", not "hvordan?. Kraks"), also across a closing quote,
+      Markdown emphasis or the end of a styled run.
     """
     if LOCALES[lang] in _PUNCTUATION_IN_QUOTE:
         text = _CLOSE_QUOTE_THEN_PUNCTUATION.sub(r"\1”", text)
@@ -631,7 +658,7 @@ def format_citation(references: Sequence[Reference], style: Style, lang: Lang) -
     if not unique:
         return ""
     with _citeproc_failures(_user_file(style), "format a citation with"):
-        bibliography, citation = _citeproc_bibliography(unique, style, lang, _PLAIN)
+        bibliography, (citation,) = _citeproc_bibliography(unique, style, lang, _PLAIN)
         text = str(bibliography.cite(citation, lambda _item: None))
     return tidy_punctuation(text, lang)
 
@@ -673,6 +700,133 @@ def format_markdown(references: Sequence[Reference], style: Style, lang: Lang) -
         for reference, entry in _render_bibliography(references, style, lang, _MARKDOWN)
     )
     return "".join(f"- {protect_markdown_start(entry)}\n" for entry in entries)
+
+
+# --- in-text citations with pages, and entries as styled runs --------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CiteItem:
+    """One work in an in-text citation, by reference id, at a page if `page` is set."""
+
+    key: str
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cite:
+    """One in-text citation of one or more works, such as "(Christensen, u.å., s. 3)"."""
+
+    items: tuple[CiteItem, ...]
+
+
+def format_citations(
+    references: Sequence[Reference], cites: Sequence[Cite], style: Style, lang: Lang
+) -> tuple[str, ...]:
+    """Each citation's in-text form, rendered together so that the style can tell works apart.
+
+    Every key in `cites` must be the id of one of `references`; an empty cite renders as "".
+    """
+    unique = _unique(references)
+    rendered = [cite for cite in cites if cite.items]
+    if not rendered:
+        return tuple("" for _ in cites)
+    with _citeproc_failures(_user_file(style), "format a citation with"):
+        bibliography, citations = _citeproc_bibliography(unique, style, lang, _PLAIN, rendered)
+        texts = iter(
+            tidy_punctuation(str(bibliography.cite(citation, lambda _item: None)), lang)
+            for citation in citations
+        )
+        return tuple(next(texts) if cite.items else "" for cite in cites)
+
+
+def format_quote_citation(source: Reference, page: int, style: Style, lang: Lang) -> str:
+    """The in-text citation of a quote: its source at its page, "(Christensen, u.å., s. 3)"."""
+    (text,) = format_citations((source,), (Cite((CiteItem(source.id, page),)),), style, lang)
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class StyledRun:
+    """A stretch of rendered text in one typeface, as the style sets it (titles in italics)."""
+
+    text: str
+    italic: bool = False
+    bold: bool = False
+
+
+_ITALIC_ON, _ITALIC_OFF, _BOLD_ON, _BOLD_OFF = "\ue000", "\ue001", "\ue002", "\ue003"
+_RUN_MARKS = {ord(mark): None for mark in (_ITALIC_ON, _ITALIC_OFF, _BOLD_ON, _BOLD_OFF)}
+
+
+def _without_run_marks(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with the private-use characters that mark runs taken out of its texts."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.translate(_RUN_MARKS)
+        if isinstance(value, list):
+            return [clean(part) for part in value]
+        if isinstance(value, dict):
+            return {key: clean(part) for key, part in value.items()}
+        return value
+
+    return {key: clean(value) for key, value in item.items()}
+
+
+def _marked(on: str, off: str) -> Any:
+    return lambda text: f"{on}{text}{off}"
+
+
+_RUNS_FORMATTER = SimpleNamespace(
+    preformat=lambda text: str(text).translate(_RUN_MARKS),
+    Italic=_marked(_ITALIC_ON, _ITALIC_OFF),
+    Oblique=_marked(_ITALIC_ON, _ITALIC_OFF),
+    Bold=_marked(_BOLD_ON, _BOLD_OFF),
+    Light=str,
+    Underline=str,
+    Superscript=str,
+    Subscript=str,
+    SmallCaps=str,
+)
+"""A citeproc-py output format that marks italics and bold for `_split_runs` to read."""
+
+
+def _split_runs(marked: str) -> tuple[StyledRun, ...]:
+    runs: list[StyledRun] = []
+    italic = bold = 0
+    text = ""
+    for char in marked:
+        change = {_ITALIC_ON: (1, 0), _ITALIC_OFF: (-1, 0), _BOLD_ON: (0, 1), _BOLD_OFF: (0, -1)}
+        if char in change:
+            if text:
+                runs.append(StyledRun(text, italic > 0, bold > 0))
+                text = ""
+            italic += change[char][0]
+            bold += change[char][1]
+        else:
+            text += char
+    if text:
+        runs.append(StyledRun(text, italic > 0, bold > 0))
+    return tuple(runs)
+
+
+def format_entries(
+    references: Sequence[Reference], style: Style, lang: Lang
+) -> tuple[tuple[Reference, tuple[StyledRun, ...]], ...]:
+    """The reference list as styled runs, one entry per reference, sorted as the style sorts.
+
+    The entries read as `format_text` writes them: the same labels follow them.
+    """
+    return tuple(
+        (reference, _split_runs(_with_label(entry, reference, style, lang, _RUNS)))
+        for reference, entry in _render_bibliography(references, style, lang, _RUNS)
+    )
+
+
+def csl_items_for_rendering(references: Sequence[Reference]) -> list[dict[str, Any]]:
+    """The CSL-JSON this module gives citeproc-py: for other CSL processors (pandoc) to match."""
+    return [_render_item(reference, _PLAIN) for reference in _unique(references)]
 
 
 # --- BibTeX ---------------------------------------------------------------------------

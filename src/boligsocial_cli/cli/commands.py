@@ -19,8 +19,8 @@ from typer.core import TyperGroup
 from boligsocial_cli import __version__
 from boligsocial_cli.dataset.locations import dataset_paths
 from boligsocial_cli.errors import BoligsocialError, ExitCode, UsageError
-from boligsocial_cli.formats import BibliographyFormat, OutputFormat, PageFormat
-from boligsocial_cli.model import Lang, Reference
+from boligsocial_cli.formats import BibliographyFormat, DocumentFormat, OutputFormat, PageFormat
+from boligsocial_cli.model import Dataset, Finding, Lang, Reference
 from boligsocial_cli.output.listings import (
     CHALLENGE_COLUMNS,
     EVIDENCE_MAP_COLUMNS,
@@ -32,6 +32,7 @@ from boligsocial_cli.output.listings import (
     Row,
     challenge_row,
     evidence_map_rows,
+    export_csv_for_excel,
     finding_row,
     glossary_row,
     search_row,
@@ -42,6 +43,7 @@ from boligsocial_cli.query import FindingFilter, ReferenceSelection, fold
 from boligsocial_cli.resolver import (
     find_glossary_entries,
     resolve_bibliography_format,
+    resolve_document_format,
     resolve_evidence,
     resolve_lang,
     resolve_output_format,
@@ -57,6 +59,10 @@ from . import coercion
 if TYPE_CHECKING:
     from typer._click import Command as ClickCommand
     from typer._click import Context as ClickContext  # the type TyperGroup.invoke declares
+
+    from boligsocial_cli.bibliography.csl import Style, StyledRun
+    from boligsocial_cli.output.documents import DocumentFile
+    from boligsocial_cli.output.documents.blocks import Block
 
 
 from boligsocial_cli.output.terminal import (
@@ -225,6 +231,25 @@ LangOption = Annotated[
         parser=resolve_lang,
     ),
 ]
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="With --format csv: CSV that Excel opens right in a Danish locale (UTF-8 with a "
+        "byte order mark, ';' between fields). Example: --format csv --excel > fund.csv",
+    ),
+]
+PageFormatOption = Annotated[
+    PageFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="text|markdown|json",
+        help="text (for people; plain when written to a file or pipe), markdown (for "
+        "documents) or json. Example: --format markdown",
+        parser=resolve_page_format,
+    ),
+]
 FormatOption = Annotated[
     OutputFormat,
     typer.Option(
@@ -246,11 +271,29 @@ def _emit(
     fields: Sequence[str],
     output: OutputFormat,
     view: Callable[[int], RenderableType],
+    blocks: Callable[[], tuple[Block, ...]] | None = None,
+    *,
+    excel: bool = False,
 ) -> None:
-    """Write a listing: the Rich view built for the terminal's width, or an exporter's text."""
+    """Write a listing: the Rich view built for the terminal's width, or an exporter's text.
+
+    A listing with a document form (`blocks`) is plain text when stdout is not a terminal,
+    and Markdown as paragraphs for a report rather than a table.
+    """
+    if excel and output is not OutputFormat.CSV:
+        raise UsageError("--excel is for --format csv.")
     if output is OutputFormat.TABLE:
-        console = _stdout()
-        console.print(view(console.width))
+        if blocks is None:
+            console = _stdout()
+            console.print(view(console.width))
+        else:
+            _print_text(view, blocks)
+    elif output is OutputFormat.MARKDOWN and blocks is not None:
+        from boligsocial_cli.output.documents.markdown import render_markdown  # noqa: PLC0415
+
+        _write_data(render_markdown(blocks()))
+    elif excel:
+        _write_data(export_csv_for_excel(rows, fields))
     else:
         _write_data(LISTING_EXPORTERS[output](rows, fields))
 
@@ -268,7 +311,10 @@ def _write_data(text: str) -> None:
 
 @app.command()
 def themes(
-    ctx: typer.Context, lang: LangOption = Lang.DA, output: FormatOption = OutputFormat.TABLE
+    ctx: typer.Context,
+    lang: LangOption = Lang.DA,
+    output: FormatOption = OutputFormat.TABLE,
+    excel: ExcelOption = False,
 ) -> None:
     """List the themes with their number of findings and effect measurements.
 
@@ -276,7 +322,7 @@ def themes(
     """
     outline = _store(ctx).outline()
     rows = [theme_row(theme, outline.counts, lang) for theme in outline.dataset.themes]
-    _emit(rows, THEME_COLUMNS, output, lambda width: themes_view(rows, lang, width))
+    _emit(rows, THEME_COLUMNS, output, lambda width: themes_view(rows, lang, width), excel=excel)
 
 
 def _completions(
@@ -327,33 +373,46 @@ EffectsOnlyOption = Annotated[
 ]
 
 
+StyleOption = Annotated[
+    str,
+    typer.Option(
+        "--style",
+        metavar="STYLE",
+        help="Citation style, any case or a prefix: apa, harvard, chicago, kort (the "
+        "booklet's in-text form), or the path of any CSL file. Example: --style harvard",
+    ),
+]
+EvidenceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--evidence",
+        "-e",
+        metavar="<effekt|forandring|vurdering|forskning>",
+        help="Only this evidence kind, by its Danish or English name or a prefix "
+        "(effect, change, assessment, research); repeatable. Example: --evidence forandring",
+        show_default=False,
+    ),
+]
+SearchOption = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-s",
+        metavar="TEXT",
+        help="Words to look for in summaries, quotes, names and citations (any case, æøå as "
+        "ae/oe/aa). Example: --search fritidsjob",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def findings(
     ctx: typer.Context,
     theme: ThemeOption = None,
-    evidence: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--evidence",
-            "-e",
-            metavar="<effekt|forandring|vurdering|forskning>",
-            help="Only this evidence kind, by its Danish or English name or a prefix "
-            "(effect, change, assessment, research); repeatable. Example: --evidence forandring",
-            show_default=False,
-        ),
-    ] = None,
+    evidence: EvidenceOption = None,
     effects_only: EffectsOnlyOption = False,
-    search: Annotated[
-        str | None,
-        typer.Option(
-            "--search",
-            "-s",
-            metavar="TEXT",
-            help="Words to look for in summaries, quotes, names and citations (any case, æøå as "
-            "ae/oe/aa). Example: --search fritidsjob",
-            show_default=False,
-        ),
-    ] = None,
+    search: SearchOption = None,
     cites: Annotated[
         list[str] | None,
         typer.Option(
@@ -396,6 +455,7 @@ def findings(
     ] = False,
     lang: LangOption = Lang.DA,
     output: FormatOption = OutputFormat.TABLE,
+    excel: ExcelOption = False,
 ) -> None:
     """List findings; filters combine.
 
@@ -426,7 +486,18 @@ def findings(
         FINDING_COLUMNS,
         output,
         lambda width: findings_view(found, answer.dataset, lang, long=long, width=width),
+        _findings_report(found, answer.dataset, lang, long=long),
+        excel=excel,
     )
+
+
+def _findings_report(
+    found: Sequence[Finding], dataset: Dataset, lang: Lang, *, long: bool
+) -> Callable[[], tuple[Block, ...]]:
+    """The findings as paragraphs under their themes: for a report's Markdown, or a file."""
+    from boligsocial_cli.output.documents.views import findings_blocks  # noqa: PLC0415
+
+    return lambda: findings_blocks(found, dataset, lang, long=long)
 
 
 @app.command()
@@ -477,21 +548,94 @@ def show(
             autocompletion=_complete_finding,
         ),
     ],
+    style: StyleOption = "apa",
+    output: PageFormatOption = PageFormat.TEXT,
     lang: LangOption = Lang.DA,
 ) -> None:
-    """Show everything about one finding: summary, quote and page, evidence kind, references.
+    """Show everything about one finding: summary, quote and its citation, evidence kind,
+    references in a citation style.
 
     Example: boligsocial show fritidsjob-tre-gange-chance
     """
+    from boligsocial_cli.output.documents import views  # noqa: PLC0415
+
+    style_key = _style_key(style)
     store = _store(ctx)
     dataset = store.finding(finding_id).dataset
     finding = dataset.findings[0]
     cited = store.references(ReferenceSelection(findings=(finding.id,)))
-    bibliography = None
-    if cited:
-        text = _rendered(store, cited, BibliographyFormat.TEXT, "apa", lang)
-        bibliography = text.rstrip("\n")
-    _stdout().print(finding_detail(finding, dataset, lang, bibliography))
+    texts = _rendered(store, cited, BibliographyFormat.TEXT, style, lang, style_key).splitlines()
+    quote_citation = _quote_citation(store, finding, dataset, style, lang, style_key)
+
+    def entries() -> tuple[tuple[StyledRun, ...], ...]:
+        """The references as the style sets them: italics for Markdown (citeproc now)."""
+        from boligsocial_cli.bibliography.csl import StyledRun  # noqa: PLC0415
+
+        if output is not PageFormat.MARKDOWN:
+            return tuple((StyledRun(text),) for text in texts)
+        from boligsocial_cli.bibliography.csl import format_entries, parse_style  # noqa: PLC0415
+
+        return tuple(runs for _, runs in format_entries(cited, parse_style(style), lang))
+
+    _emit_view(
+        output,
+        lambda width: finding_detail(  # noqa: ARG005 - Rich sizes it
+            finding, dataset, lang, "\n".join(texts) or None, quote_citation
+        ),
+        lambda: views.finding_blocks(finding, dataset, lang, quote_citation, entries()),
+        lambda: views.finding_record(finding, dataset, lang, quote_citation, texts),
+    )
+
+
+def _quote_citation(
+    store: Store, finding: Finding, dataset: Dataset, style: str, lang: Lang, style_key: str
+) -> str:
+    """A finding's quote's citation in `style`: as the store kept it, or rendered now."""
+    from boligsocial_cli.output.documents.brief import quote_source  # noqa: PLC0415
+
+    source = quote_source(finding, dataset)
+    key = "\n".join(("quote", style_key, lang.value, source.id, str(finding.page)))
+    kept = store.remembered(key)
+    if kept is not None:
+        return kept
+    from boligsocial_cli.bibliography.csl import format_quote_citation, parse_style  # noqa: PLC0415
+
+    text = format_quote_citation(source, finding.page, parse_style(style), lang)
+    store.remember(key, text)
+    return text
+
+
+def _emit_view(
+    output: PageFormat,
+    view: Callable[[int], RenderableType],
+    blocks: Callable[[], tuple[Block, ...]],
+    record: Callable[[], dict[str, Any]],
+) -> None:
+    """Write a view: JSON, Markdown, or text (Rich on a terminal, else plain)."""
+    from boligsocial_cli.output.documents.views import record_json  # noqa: PLC0415
+
+    if output is PageFormat.JSON:
+        _write_data(record_json(record()))
+    elif output is PageFormat.MARKDOWN:
+        from boligsocial_cli.output.documents.markdown import render_markdown  # noqa: PLC0415
+
+        _write_data(render_markdown(blocks()))
+    else:
+        _print_text(view, blocks)
+
+
+def _print_text(
+    view: Callable[[int], RenderableType], blocks: Callable[[], tuple[Block, ...]]
+) -> None:
+    """On a terminal, the Rich view; in a file or a pipe, plain text: a paragraph a line, no
+    box drawing, no hard wraps, no trailing spaces."""
+    console = _stdout()
+    if console.is_terminal:
+        console.print(view(console.width))
+        return
+    from boligsocial_cli.output.documents.plain import render_plain  # noqa: PLC0415
+
+    _write_data(render_plain(blocks()))
 
 
 @app.command()
@@ -543,7 +687,10 @@ def theme(
 
 @app.command()
 def overview(
-    ctx: typer.Context, lang: LangOption = Lang.DA, output: FormatOption = OutputFormat.TABLE
+    ctx: typer.Context,
+    lang: LangOption = Lang.DA,
+    output: FormatOption = OutputFormat.TABLE,
+    excel: ExcelOption = False,
 ) -> None:
     """The evidence map: themes by evidence kinds, as a grid of counts.
 
@@ -556,21 +703,34 @@ def overview(
         EVIDENCE_MAP_COLUMNS,
         output,
         lambda width: evidence_map_view(rows, outline.dataset, lang, width),
+        excel=excel,
     )
 
 
 @app.command()
 def challenges(
-    ctx: typer.Context, lang: LangOption = Lang.DA, output: FormatOption = OutputFormat.TABLE
+    ctx: typer.Context,
+    lang: LangOption = Lang.DA,
+    output: FormatOption = OutputFormat.TABLE,
+    excel: ExcelOption = False,
 ) -> None:
     """The nine problems that boligsociale indsatser exist to address.
 
     Example: boligsocial challenges --format markdown
     """
-    outline = _store(ctx).outline()
-    rows = [challenge_row(challenge, lang) for challenge in outline.dataset.challenges]
+    from boligsocial_cli.output.documents.views import challenge_blocks  # noqa: PLC0415
+
+    listed = _store(ctx).outline().dataset.challenges
+    rows = [challenge_row(challenge, lang) for challenge in listed]
     shown = (("id", "id"), ("text", "challenge"))
-    _emit(rows, CHALLENGE_COLUMNS, output, lambda width: simple_view(rows, shown, lang, width))
+    _emit(
+        rows,
+        CHALLENGE_COLUMNS,
+        output,
+        lambda width: simple_view(rows, shown, lang, width),
+        lambda: challenge_blocks(listed, lang),
+        excel=excel,
+    )
 
 
 @app.command()
@@ -587,6 +747,7 @@ def glossary(
     ] = None,
     lang: LangOption = Lang.DA,
     output: FormatOption = OutputFormat.TABLE,
+    excel: ExcelOption = False,
 ) -> None:
     """Terms a newcomer meets, explained.
 
@@ -600,22 +761,36 @@ def glossary(
         if lang is Lang.DA
         else (("term_en", "term"), ("term", "danish"), ("definition", "definition"))
     )
+    from boligsocial_cli.output.documents.views import glossary_blocks  # noqa: PLC0415
+
     _emit(
         rows,
         GLOSSARY_COLUMNS,
         output,
         lambda width: simple_view(glossary_shown(rows, lang), shown, lang, width),
+        lambda: glossary_blocks(entries, lang),
+        excel=excel,
     )
 
 
 @app.command()
-def about(ctx: typer.Context, lang: LangOption = Lang.DA) -> None:
+def about(
+    ctx: typer.Context, lang: LangOption = Lang.DA, output: PageFormatOption = PageFormat.TEXT
+) -> None:
     """What boligsociale indsatser are, why they exist, who funds them, how the work is done,
     and how to read the evidence kinds.
 
     Example: boligsocial about --lang en
     """
-    _stdout().print(about_view(_store(ctx).outline().dataset, lang))
+    from boligsocial_cli.output.documents import views  # noqa: PLC0415
+
+    outline = _store(ctx).outline().dataset
+    _emit_view(
+        output,
+        lambda width: about_view(outline, lang),  # noqa: ARG005 - Rich sizes it
+        lambda: views.about_blocks(outline, lang),
+        lambda: views.about_record(outline, lang),
+    )
 
 
 @app.command()
@@ -646,15 +821,7 @@ def cite(
     booklet: Annotated[
         bool, typer.Option("--booklet", help="How to cite the booklet itself. Example: --booklet")
     ] = False,
-    style: Annotated[
-        str,
-        typer.Option(
-            "--style",
-            metavar="STYLE",
-            help="Citation style, any case or a prefix: apa, harvard, chicago, kort (the "
-            "booklet's in-text form), or the path of any CSL file. Example: --style harvard",
-        ),
-    ] = "apa",
+    style: StyleOption = "apa",
     output: Annotated[
         BibliographyFormat,
         typer.Option(
@@ -666,6 +833,14 @@ def cite(
             parser=resolve_bibliography_format,
         ),
     ] = BibliographyFormat.TEXT,
+    quote: Annotated[
+        bool,
+        typer.Option(
+            "--quote",
+            help="With --finding: the finding's verbatim quote and its citation, ready to paste. "
+            "Example: --finding maends-ledighed --quote",
+        ),
+    ] = False,
     lang: LangOption = Lang.DA,
 ) -> None:
     """The bibliography: every work the booklet cites, or those you select, in a citation style.
@@ -674,6 +849,9 @@ def cite(
     """
     style_key = _style_key(style)  # a style that cannot be used is the first error
     store = _store(ctx)
+    if quote:
+        _cite_quotes(store, finding or (), style, style_key, output, lang)
+        return
     works = store.works()
     outline = store.outline().dataset
     selection = ReferenceSelection(
@@ -688,6 +866,35 @@ def cite(
         _messages().print(label("nothing_to_cite", lang), markup=False)
         return
     _write_data(_rendered(store, references, output, style, lang, style_key))
+
+
+def _cite_quotes(
+    store: Store,
+    typed: Sequence[str],
+    style: str,
+    style_key: str,
+    output: BibliographyFormat,
+    lang: Lang,
+) -> None:
+    """Write each finding's quote with its citation, as text or as Markdown block quotes."""
+    from boligsocial_cli.output.documents.blocks import BlockKind  # noqa: PLC0415
+    from boligsocial_cli.output.documents.markdown import render_markdown  # noqa: PLC0415
+    from boligsocial_cli.output.documents.plain import render_plain  # noqa: PLC0415
+    from boligsocial_cli.output.documents.views import quote_blocks  # noqa: PLC0415
+
+    if not typed:
+        raise UsageError("--quote needs --finding ID: the finding whose quote to cite.")
+    if output not in (BibliographyFormat.TEXT, BibliographyFormat.MARKDOWN):
+        raise UsageError("--quote writes --format text or markdown.")
+    quotes = []
+    for one in typed:
+        dataset = store.finding(one).dataset
+        item = dataset.findings[0]
+        quotes.append((item, _quote_citation(store, item, dataset, style, lang, style_key)))
+    if output is BibliographyFormat.MARKDOWN:
+        _write_data(render_markdown(quote_blocks(quotes, BlockKind.QUOTE)))
+    else:
+        _write_data(render_plain(quote_blocks(quotes)))
 
 
 def _style_key(style: str) -> str:
@@ -729,6 +936,146 @@ def _rendered(
     text = export_references(references, output, ExportOptions(style=parse_style(style), lang=lang))
     store.remember(key, text)
     return text
+
+
+def _chosen_style(typed: str) -> Style:
+    """The citation style named, with what the CSL schema says of a user's file on stderr."""
+    from boligsocial_cli.bibliography.csl import CslStyle, parse_style  # noqa: PLC0415 - citeproc is slow
+
+    chosen = parse_style(typed)
+    if isinstance(chosen, CslStyle):
+        for warning in chosen.schema_warnings:
+            _messages().print(escape_control(f"Warning: {warning}"), markup=False)
+    return chosen
+
+
+@app.command()
+def brief(
+    ctx: typer.Context,
+    finding_ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="ID",
+            help="Only these findings (ids or unique prefixes). Example: fritidsjob maends",
+            autocompletion=_complete_finding,
+            show_default=False,
+        ),
+    ] = None,
+    theme: ThemeOption = None,
+    evidence: EvidenceOption = None,
+    effects_only: EffectsOnlyOption = False,
+    search: SearchOption = None,
+    quotes: Annotated[
+        bool,
+        typer.Option(
+            "--quotes",
+            help="Add each finding's verbatim quote, cited with its page. Example: --quotes",
+        ),
+    ] = False,
+    style: StyleOption = "apa",
+    output: Annotated[
+        DocumentFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="markdown|pandoc|html|docx",
+            help="markdown (CommonMark), pandoc (Markdown with [@key] citations, for "
+            "pandoc --citeproc), html (a standalone page) or docx (Word). Example: --format docx",
+            parser=resolve_document_format,
+        ),
+    ] = DocumentFormat.MARKDOWN,
+    path: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write the brief to this file (needed for docx and pandoc). Example: -o "
+            "notat.docx",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files -o would write. Example: --force")
+    ] = False,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="The date the brief gives as its own (default: today). Example: --date 2026-12-01",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = Lang.DA,
+) -> None:
+    """An evidence brief to put in a document: per theme what is known and how, with
+    citations and a reference list in a citation style. Filters as in `findings`.
+
+    Example: boligsocial brief --theme uddannelse --effects-only --quotes -o notat.docx
+    """
+    import datetime as dt  # noqa: PLC0415 - for this command only
+
+    try:
+        today = dt.date.fromisoformat(date) if date else dt.datetime.now(tz=dt.UTC).date()
+    except ValueError:
+        raise UsageError(f"--date {date!r} is not a date: write it as YYYY-MM-DD.") from None
+    from boligsocial_cli.output.documents import render_document  # noqa: PLC0415
+    from boligsocial_cli.output.documents.brief import build_brief, with_works  # noqa: PLC0415
+
+    if path is None and not output.is_text:
+        raise UsageError(f"--format {output.value} writes a file: give -o PATH.")
+    if path is None and output is DocumentFormat.PANDOC:
+        raise UsageError(
+            "--format pandoc writes its bibliography and style beside the Markdown: give -o PATH."
+        )
+    chosen_style = _chosen_style(style)
+    store = _store(ctx)
+    outline = store.outline().dataset
+    criteria = FindingFilter(
+        themes=tuple(resolve_theme(outline.themes, typed).id for typed in theme or ()),
+        evidence=tuple(resolve_evidence(outline.evidence_kinds, kind) for kind in evidence or ()),
+        effects_only=effects_only,
+        search=search,
+    )
+    answer = store.findings(criteria)
+    found = answer.dataset.findings
+    if finding_ids:
+        wanted = {store.finding(typed).dataset.findings[0].id for typed in finding_ids}
+        found = tuple(finding for finding in found if finding.id in wanted)
+    if not found:
+        relaxed = None if finding_ids else answer.relaxed
+        _messages().print(escape_control(empty_answer(relaxed, lang)), markup=False)
+        return
+    dataset = with_works(answer.dataset, outline.references)  # the themes' context cites some
+    made = build_brief(
+        dataset,
+        found,
+        style=chosen_style,
+        lang=lang,
+        quotes=quotes,
+        today=today,
+    )
+    files = render_document(made, output, path.name if path else f"brief{output.suffix}")
+    if path is None:
+        _write_data(files[0].content.decode("utf-8"))
+        return
+    _write_files(path.parent, files, force=force)
+
+
+def _write_files(folder: Path, files: Sequence[DocumentFile], *, force: bool) -> None:
+    """Write `files` into `folder`; refuse, before writing any, to overwrite one unless forced."""
+    targets = [(folder / file.name, file.content) for file in files]
+    existing = [str(target) for target, _ in targets if target.exists()]
+    if existing and not force:
+        raise UsageError(f"{', '.join(existing)} already exists; give --force to overwrite.")
+    for target, content in targets:
+        try:
+            target.write_bytes(content)
+        except OSError as error:
+            raise UsageError(f"Cannot write {target}: {error.strerror or error}.") from None
+    wrote = ", ".join(str(target) for target, _ in targets)
+    _messages().print(escape_control(f"Wrote {wrote}."), markup=False)
 
 
 @app.command()

@@ -76,6 +76,27 @@ _LABELS = {
     "hits_of": Localized("{shown} af {total} resultater", "{shown} of {total} results"),
     "findings_heading": Localized("Fund", "Findings"),
     "no_theme_findings": Localized("Ingen fund i dette tema.", "No findings in this theme."),
+    "brief_title": Localized(
+        "Vidensoverblik: boligsociale indsatser", "Evidence brief: housing-social interventions"
+    ),
+    "brief_made": Localized(
+        "Udarbejdet {date} ud fra hæftet {booklet} {citation}.",
+        "Prepared on {date} from the booklet {booklet} {citation}.",
+    ),
+    "brief_own_data": Localized(
+        "Det markeret [egne data] er brugerens egne data, fra {files}, ikke hæftets.",
+        "What is marked [own data] is the user's own data, from {files}, not the booklet's.",
+    ),
+    "lead_in_effekt": Localized("Effektmåling:", "Effect measurement:"),
+    "lead_in_forandring": Localized(
+        "Forandring, der tilskrives indsatsen uden test:",
+        "A change attributed to the intervention, not tested:",
+    ),
+    "lead_in_vurdering": Localized(
+        "Vurdering fra samarbejdspartnere, medarbejdere eller ledere:",
+        "Assessment by partners, staff or managers:",
+    ),
+    "lead_in_forskning": Localized("Forskningsviden:", "Research knowledge:"),
 }
 
 

@@ -1,0 +1,92 @@
+"""A brief as a sequence of blocks (headings, paragraphs, quotes, reference entries).
+
+Every document format renders these same blocks, so that they all say the same thing;
+each format only marks them up and escapes the data's text in its own way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from boligsocial_cli.bibliography.csl import StyledRun
+
+from .brief import Brief, BriefFinding, Cited
+
+Run = StyledRun | Cited
+"""Text in one typeface, or an in-text citation (which pandoc writes as `[@key]`)."""
+
+
+class BlockKind(StrEnum):
+    """What a block is, which decides its style in every format."""
+
+    TITLE = "title"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    QUOTE = "quote"
+    REFERENCE = "reference"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of the document: its kind and its runs."""
+
+    kind: BlockKind
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        """The block as plain text, citations as the style renders them."""
+        return "".join(run.text for run in self.runs)
+
+
+def _plain(text: str) -> StyledRun:
+    return StyledRun(text)
+
+
+def _cited(text: str, citation: Cited) -> tuple[Run, ...]:
+    """A text followed by its citation, if it has one."""
+    if not citation.text:
+        return (_plain(text),)
+    return (_plain(f"{text} "), citation)
+
+
+def _finding_blocks(finding: BriefFinding, own_mark: str) -> list[Block]:
+    runs: list[Run] = []
+    if finding.lead_in:
+        runs.append(StyledRun(f"{finding.lead_in} ", bold=True))
+    runs.extend(_cited(finding.summary, finding.citation))
+    if finding.own:
+        runs.append(_plain(f" {own_mark}"))
+    blocks = [Block(BlockKind.PARAGRAPH, tuple(runs))]
+    if finding.quote is not None:
+        quote = finding.quote
+        blocks.append(Block(BlockKind.QUOTE, _cited(f"“{quote.text}”", quote.citation)))
+    return blocks
+
+
+def lay_out(brief: Brief) -> tuple[Block, ...]:
+    """The brief's blocks in reading order; the reference list's entries last but the note."""
+    blocks = [
+        Block(BlockKind.TITLE, (_plain(brief.title),)),
+        Block(BlockKind.PARAGRAPH, (_plain(brief.made),)),
+    ]
+    if brief.reading:
+        reading: list[Run] = []
+        for index, (name, explanation) in enumerate(brief.reading):
+            reading.append(StyledRun(f"{' ' if index else ''}{name}:", bold=True))
+            reading.append(_plain(f" {explanation}"))
+        blocks.append(Block(BlockKind.HEADING, (_plain(brief.reading_title),)))
+        blocks.append(Block(BlockKind.PARAGRAPH, tuple(reading)))
+    for section in brief.sections:
+        title = f"{section.title} {brief.own_mark}" if section.own else section.title
+        blocks.append(Block(BlockKind.HEADING, (_plain(title),)))
+        blocks.append(Block(BlockKind.PARAGRAPH, _cited(section.context, section.context_citation)))
+        for finding in section.findings:
+            blocks.extend(_finding_blocks(finding, brief.own_mark))
+    blocks.append(Block(BlockKind.HEADING, (_plain(brief.references_title),)))
+    blocks.extend(Block(BlockKind.REFERENCE, entry.runs) for entry in brief.references)
+    if brief.own_data:
+        blocks.append(Block(BlockKind.NOTE, (_plain(brief.own_data),)))
+    return tuple(blocks)
