@@ -28,15 +28,20 @@ from .layout import Block, BlockKind, Run
 
 _SPECIAL = re.compile(r"([!-'*+/<-@\[-`{-~-])")
 _DOTS = re.compile(r"\.(?=\.)")
+_ABBREVIATION = re.compile(r"(^|[\s(])([^\W\d_][^\W\d_.]{0,3}(?:\.[^\W\d_]{1,3})*)\.(?=\s|$)")
+"""A short word and its full stop, such as "e.g.", "p." or "Dr.", which pandoc's smart
+punctuation would join to the next word with a no-break space."""
 _SPACES = re.compile(r"\s+")
 
 
 def escape_pandoc(text: str) -> str:
     """Text pandoc's Markdown shows literally: every ASCII symbol that could be markup, a
     citation (@), maths ($), a smart quote or dash, escaped; `.`, `,`, `:` and `;` and
-    brackets () only where they could start a block or an ellipsis."""
+    brackets () only where they could start a block, an ellipsis or, after a short word, a
+    no-break space."""
     text = _SPACES.sub(" ", escape_control(text))
     text = _DOTS.sub(r"\\.", _SPECIAL.sub(r"\\\1", text))
+    text = _ABBREVIATION.sub(r"\1\2\\.", text)
     return f"\\{text}" if text[:1] in {".", ",", ":", ";", "(", ")", "?"} else text
 
 
