@@ -27,7 +27,13 @@ WIDTH = "100"
 
 def run_example(args: str) -> str:
     """What `boligsocial ARGS` prints, as a reader of the README would see it."""
-    env = {"COLUMNS": WIDTH, "BOLIGSOCIAL_DATA": None, "BOLIGSOCIAL_LANG": None, "NO_COLOR": "1"}
+    env = {
+        "COLUMNS": WIDTH,
+        "BOLIGSOCIAL_DATA": None,
+        "BOLIGSOCIAL_LANG": None,
+        "NO_COLOR": "1",
+        "TTY_COMPATIBLE": "1",  # a terminal, as the reader has
+    }
     result = CliRunner().invoke(app, shlex.split(args), env=env)
     lines = (result.stdout + result.stderr).splitlines()
     return "".join(line.rstrip() + "\n" for line in lines)

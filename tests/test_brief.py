@@ -26,8 +26,9 @@ from boligsocial_cli.dataset.locations import bundled_dataset_path
 from boligsocial_cli.formats import DocumentFormat
 from boligsocial_cli.model import Dataset, EvidenceKind, Lang, VerificationStatus
 from boligsocial_cli.output.documents import DOCUMENT_RENDERERS, render_document
+from boligsocial_cli.output.documents.blocks import BlockKind
 from boligsocial_cli.output.documents.brief import Brief, build_brief, lead_in
-from boligsocial_cli.output.documents.layout import BlockKind, lay_out
+from boligsocial_cli.output.documents.layout import lay_out
 from boligsocial_cli.query import FindingFilter, filter_findings
 
 from .conftest import Invoke

@@ -12,13 +12,14 @@ import sys
 import pytest
 import typer
 import yaml
+from markdown_it import MarkdownIt
 
 from boligsocial_cli import __version__
 from boligsocial_cli.cli import app
 from boligsocial_cli.errors import ExitCode
 from boligsocial_cli.formats import OutputFormat
 
-from .conftest import BOOKLET_TEXT, FIXTURES, Invoke, complete
+from .conftest import BOOKLET_TEXT, FIXTURES, TERMINAL, Invoke, complete
 
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 LISTINGS = ["themes", "findings", "overview", "challenges", "glossary"]
@@ -90,6 +91,10 @@ def test_empty_json_is_an_empty_list(invoke: Invoke) -> None:
     assert json.loads(result.stdout) == []
 
 
+REPORT_LISTINGS = ("findings", "challenges", "glossary")
+"""Listings whose Markdown is paragraphs (or a list) to put in a report, not a table."""
+
+
 @pytest.mark.parametrize("output", [f for f in OutputFormat if f is not OutputFormat.TABLE])
 @pytest.mark.parametrize("command", LISTINGS)
 def test_every_listing_in_every_format_parses(invoke: Invoke, command: str, output: str) -> None:
@@ -105,6 +110,10 @@ def test_every_listing_in_every_format_parses(invoke: Invoke, command: str, outp
         rows = list(csv.DictReader(io.StringIO(text)))
         assert rows
         assert "id" in rows[0] or "term" in rows[0]
+    elif command in REPORT_LISTINGS:  # paragraphs for a report, read by a CommonMark parser
+        tokens = MarkdownIt("commonmark").parse(text)
+        assert not any(token.type == "table_open" for token in tokens)
+        assert any(token.type in {"paragraph_open", "bullet_list_open"} for token in tokens)
     else:
         lines = text.splitlines()
         assert lines[1].startswith("| ---")
@@ -113,7 +122,7 @@ def test_every_listing_in_every_format_parses(invoke: Invoke, command: str, outp
 
 def test_english_switches_labels_and_content_not_quotes(invoke: Invoke) -> None:
     """--lang en gives English summaries and labels; the quote stays Danish."""
-    result = invoke("show", "maends-ledighed", "--lang", "en")
+    result = invoke("show", "maends-ledighed", "--lang", "en", env=TERMINAL)
     assert "men's unemployment" in result.stdout
     assert "Quote" in result.stdout
     assert "Endelig viser effektmålinger" in result.stdout
@@ -132,7 +141,7 @@ def test_show_gives_everything_about_a_finding(invoke: Invoke) -> None:
     assert result.exit_code == 0
     out = result.stdout
     assert "netvaerksmoedre-uddannelse" in out
-    assert "side 3" in out
+    assert "(Christensen, u.å., s. 3)" in out  # the quote's citation
     assert "effektmåling" in out.lower()
     assert "en tendens" in out
     assert "(2018b). En vej til" in out  # the reference written out in full
@@ -255,7 +264,7 @@ def test_every_option_has_help(command: str) -> None:
 )
 def test_every_width_gets_whole_words(invoke: Invoke, args: list[str], width: int) -> None:
     """At any width every line fits and no word or id is cut short with an ellipsis."""
-    result = invoke(*args, env={"COLUMNS": str(width)})
+    result = invoke(*args, env={"COLUMNS": str(width), **TERMINAL})
     assert result.exit_code == 0
     assert all(len(line) <= width for line in result.stdout.splitlines())
     assert "…" not in result.stdout

@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 from boligsocial_cli.cli import app
 from boligsocial_cli.dataset.locations import DATA_ENV
 
+from .conftest import TERMINAL
+
 README = Path(__file__).parents[1] / "README.md"
 SECTION = "## Add your own evidence"
 DIRECTIVE = re.compile(r"<!-- test: (.*?) -->")
@@ -32,7 +34,9 @@ class Replay:
     """Runs the page's steps in a directory, as a reader would at a 100-column terminal."""
 
     root: Path
-    env: dict[str, str | None] = field(default_factory=lambda: {DATA_ENV: None, "COLUMNS": WIDTH})
+    env: dict[str, str | None] = field(
+        default_factory=lambda: {DATA_ENV: None, "COLUMNS": WIDTH, **TERMINAL}
+    )
 
     def run(self, block: str) -> None:
         """Run each `$` command of a console block and compare its output with the page's."""

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import TERMINAL
+
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = str(FIXTURES / "mini.yaml")
 TIMEOUT = 60
@@ -94,7 +96,7 @@ def test_c_locale_prints_danish_letters(locale: dict[str, str]) -> None:
 )
 def test_stdout_that_cannot_encode_danish_letters(env: dict[str, str]) -> None:
     """With an ASCII stdout, letters a table cannot show become '?' instead of a crash."""
-    result = run(["--data", MINI, "about"], clean_env(**env))
+    result = run(["--data", MINI, "about"], clean_env(**env, **TERMINAL))
     assert_no_crash(result)
     assert result.returncode == 0
     assert b"?" in result.stdout
@@ -153,7 +155,7 @@ def test_no_color_has_no_escape_codes_even_when_forced(view: tuple[str, ...]) ->
 @pytest.mark.parametrize("view", VIEWS, ids=" ".join)
 def test_forty_columns(view: tuple[str, ...]) -> None:
     """At 40 columns every view fits: no line is wider than the terminal."""
-    result = run(["--data", MINI, *view], clean_env(COLUMNS="40"))
+    result = run(["--data", MINI, *view], clean_env(COLUMNS="40", **TERMINAL))
     assert_no_crash(result)
     assert result.returncode == 0
     lines = result.stdout.decode("utf-8").splitlines()

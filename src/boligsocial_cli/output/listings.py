@@ -178,6 +178,25 @@ def export_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
     return buffer.getvalue()
 
 
+EXCEL_CSV_DELIMITER = ";"
+"""The list separator of Danish (and most continental) locales, which Excel splits CSV on."""
+
+
+def export_csv_for_excel(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """CSV as Excel opens it in a Danish locale: a byte order mark (so it reads UTF-8, not
+    Windows-1252) and ';' between fields (as a decimal comma leaves ',' to numbers)."""
+    import csv  # noqa: PLC0415 - only this format needs it
+    import io  # noqa: PLC0415
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=list(columns), delimiter=EXCEL_CSV_DELIMITER, lineterminator="\r\n"
+    )
+    writer.writeheader()
+    writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+    return "\ufeff" + buffer.getvalue()
+
+
 def export_markdown(rows: Sequence[Row], columns: Sequence[str]) -> str:
     """A GitHub-flavoured Markdown table (a header also when there are no rows); cells escaped."""
 

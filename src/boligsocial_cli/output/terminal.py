@@ -242,9 +242,16 @@ def findings_stacked(
 
 
 def finding_detail(
-    finding: Finding, dataset: Dataset, lang: Lang, bibliography: str | None = None
+    finding: Finding,
+    dataset: Dataset,
+    lang: Lang,
+    bibliography: str | None = None,
+    quote_citation: str | None = None,
 ) -> Group:
-    """Everything about one finding: summary, quote, page, evidence kind, qualifiers, references."""
+    """Everything about one finding: summary, quote, page, evidence kind, qualifiers, references.
+
+    The quote is followed by its citation in a style, if given, else by its page.
+    """
     info = {item.kind: item for item in dataset.evidence_kinds}.get(finding.evidence)
     themes = {theme.id: theme for theme in dataset.themes}
     heading = literal(finding.id, "bold")
@@ -256,7 +263,8 @@ def finding_detail(
     heading.append_text(_origin_mark(finding.origin, lang, with_file=True))
     parts: list[RenderableType] = [heading, Text(), literal(finding.summary.in_lang(lang))]
     quote = literal(f"“{finding.quote}”", "italic")
-    quote.append(f"\n— {label('page', lang)} {finding.page}", style="dim")
+    source = quote_citation or f"{label('page', lang)} {finding.page}"
+    quote.append(f"\n— {escape_control(source)}", style="dim")
     parts.append(Panel(quote, title=label("quote", lang), title_align="left", box=box.ROUNDED))
     if info:
         explanation = literal(f"{info.name.in_lang(lang)}: ", "bold")

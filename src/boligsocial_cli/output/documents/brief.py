@@ -166,12 +166,14 @@ def is_own(origin: str) -> bool:
     return origin not in ("", BUNDLED_LABEL)
 
 
-def _quote_source(finding: Finding, booklet: Reference) -> str:
-    """The work a quote's page belongs to: the booklet's, or for the user's own finding, the
-    first work it cites (as the starter file asks)."""
+def quote_source(finding: Finding, dataset: Dataset) -> Reference:
+    """The work a finding's quote and page are from: the booklet, or for the user's own
+    finding, the first work it cites (as the starter file asks)."""
     if is_own(finding.origin) and finding.citations:
-        return finding.citations[0]
-    return booklet.id
+        for reference in dataset.references:
+            if reference.id == finding.citations[0]:
+                return reference
+    return dataset.meta.booklet
 
 
 def with_works(dataset: Dataset, works: Sequence[Reference]) -> Dataset:
@@ -228,7 +230,7 @@ def build_brief(
             cites.append(Cite(()))
         for finding in part.findings:
             cites.append(_works_or_page(finding.citations, booklet, finding.page))
-            source = _quote_source(finding, booklet)
+            source = quote_source(finding, dataset).id
             cites.append(Cite((CiteItem(source, finding.page),)) if quotes else Cite(()))
     keys = {item.key for cite in cites for item in cite.items}
     cited = (booklet, *(known[key] for key in sorted(keys - {booklet.id}) if key in known))

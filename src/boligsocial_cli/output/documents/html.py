@@ -7,8 +7,8 @@ from html import escape
 from boligsocial_cli.bibliography.csl import StyledRun
 from boligsocial_cli.output.safe_text import escape_control
 
+from .blocks import Block, BlockKind, Run
 from .brief import Brief
-from .layout import Block, BlockKind, Run
 
 _CSS = """
 body { font-family: Georgia, "Times New Roman", serif; line-height: 1.5; max-width: 42em;
@@ -17,6 +17,8 @@ h1 { font-size: 1.8em; margin-bottom: 0.2em; }
 h2 { font-size: 1.3em; margin-top: 1.6em; }
 blockquote { margin: 0.5em 2em 1em; font-style: italic; }
 .cite { font-style: normal; }
+.item { margin: 0.2em 0 0.2em 1em; }
+.item::before { content: "– "; }
 .reference { padding-left: 2em; text-indent: -2em; margin: 0.3em 0; }
 .note { font-size: 0.9em; font-style: italic; margin-top: 2em; }
 @media print {
@@ -32,6 +34,7 @@ _TAGS = {
     BlockKind.PARAGRAPH: ("<p>", "</p>"),
     BlockKind.QUOTE: ("<blockquote><p>", "</p></blockquote>"),
     BlockKind.REFERENCE: ('<p class="reference">', "</p>"),
+    BlockKind.ITEM: ('<p class="item">', "</p>"),
     BlockKind.NOTE: ('<p class="note">', "</p>"),
 }
 

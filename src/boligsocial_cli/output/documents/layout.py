@@ -1,44 +1,12 @@
-"""A brief as a sequence of blocks (headings, paragraphs, quotes, reference entries).
-
-Every document format renders these same blocks, so that they all say the same thing;
-each format only marks them up and escapes the data's text in its own way.
-"""
+"""A brief as a sequence of blocks: every document format renders these same blocks, so
+that they all say the same thing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
 from boligsocial_cli.bibliography.csl import StyledRun
 
+from .blocks import Block, BlockKind, Run
 from .brief import Brief, BriefFinding, Cited
-
-Run = StyledRun | Cited
-"""Text in one typeface, or an in-text citation (which pandoc writes as `[@key]`)."""
-
-
-class BlockKind(StrEnum):
-    """What a block is, which decides its style in every format."""
-
-    TITLE = "title"
-    HEADING = "heading"
-    PARAGRAPH = "paragraph"
-    QUOTE = "quote"
-    REFERENCE = "reference"
-    NOTE = "note"
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One block of the document: its kind and its runs."""
-
-    kind: BlockKind
-    runs: tuple[Run, ...]
-
-    @property
-    def text(self) -> str:
-        """The block as plain text, citations as the style renders them."""
-        return "".join(run.text for run in self.runs)
 
 
 def _plain(text: str) -> StyledRun:

@@ -7,7 +7,7 @@ import re
 from boligsocial_cli.bibliography.csl import StyledRun
 from boligsocial_cli.output.safe_text import escape_control
 
-from .layout import Block, BlockKind, Run
+from .blocks import Block, BlockKind, Run
 
 _SPECIAL = re.compile(r"([\\`*_<>~|])|(\])(?=[(\[:])|(&)(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=>#])")
@@ -48,9 +48,18 @@ def _line(block: Block) -> str:
         return f"> {text}"
     if block.kind is BlockKind.NOTE:
         return f"*{text}*"
+    if block.kind is BlockKind.ITEM:
+        return f"- {text}"
     return text
 
 
 def render_markdown(blocks: tuple[Block, ...]) -> str:
-    """The blocks as CommonMark, a blank line between blocks."""
-    return "\n\n".join(_line(block) for block in blocks) + "\n"
+    """The blocks as CommonMark, a blank line between blocks (list items make one list)."""
+    lines: list[str] = []
+    for index, block in enumerate(blocks):
+        if index and not (
+            block.kind is BlockKind.ITEM and blocks[index - 1].kind is BlockKind.ITEM
+        ):
+            lines.append("")
+        lines.append(_line(block))
+    return "".join(f"{line}\n" for line in lines)

@@ -23,8 +23,8 @@ from boligsocial_cli.bibliography.csl import (
 from boligsocial_cli.model import Lang
 from boligsocial_cli.output.safe_text import escape_control, escape_json_controls
 
+from .blocks import Block, BlockKind, Run
 from .brief import Brief
-from .layout import Block, BlockKind, Run
 
 _SPECIAL = re.compile(r"([!-'*+/<-@\[-`{-~-])")
 _DOTS = re.compile(r"\.(?=\.)")
@@ -89,6 +89,8 @@ def _line(block: Block, lang: Lang) -> str:
         return f"> {text}"
     if block.kind is BlockKind.NOTE:
         return f"*{text}*"
+    if block.kind is BlockKind.ITEM:
+        return f"- {text}"
     return text
 
 

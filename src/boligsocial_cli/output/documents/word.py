@@ -13,8 +13,8 @@ from boligsocial_cli.bibliography.csl import StyledRun
 from boligsocial_cli.errors import UsageError
 from boligsocial_cli.output.safe_text import escape_control
 
+from .blocks import Block, BlockKind
 from .brief import Brief
-from .layout import Block, BlockKind
 
 REFERENCE_STYLE = "Bibliography"
 """The paragraph style of reference list entries (Word's own name for it)."""
@@ -25,6 +25,7 @@ _STYLES = {
     BlockKind.PARAGRAPH: "Normal",
     BlockKind.QUOTE: "Quote",
     BlockKind.REFERENCE: REFERENCE_STYLE,
+    BlockKind.ITEM: "List Bullet",
     BlockKind.NOTE: "Normal",
 }
 
