@@ -23,8 +23,8 @@ BOOKLET_TEXT = REPO / "data" / "booklet.txt"
 Invoke = Callable[..., Result]
 
 TERMINAL = {"TTY_COMPATIBLE": "1", "NO_COLOR": "1"}
-"""The environment in which Rich treats stdout as a terminal, though it is a pipe, and without colour: for tests
-of the terminal views (elsewhere, text written to a file or pipe is plain)."""
+"""The environment in which Rich treats stdout as a terminal (without colour), though it is
+a pipe: for tests of the terminal views (text written to a file or pipe is plain)."""
 
 
 @pytest.fixture(autouse=True)
