@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shlex
 from types import ModuleType
 
 import typer
+from typer.testing import CliRunner
 
 from boligsocial_cli.cli import app
 from boligsocial_cli.dataset.load import load_dataset
@@ -78,3 +80,18 @@ def test_readme_counts_match_the_dataset() -> None:
     for row in evidence_map_rows(dataset.themes, count_findings(dataset.findings), Lang.DA):
         counts = " | ".join(str(row[kind.value]) for kind in EvidenceKind)
         assert f"| {row['id']} | {counts} | {row['total']} |" in README
+
+
+def test_readme_shows_the_brief_its_command_makes() -> None:
+    """The brief quoted (as it renders) under 'Evidence briefs' is what its command writes."""
+    section = README.split("## Evidence briefs", 1)[1]
+    command = re.search(r"```sh\nboligsocial (.*?)\n```", section)
+    assert command
+    start, end = "<!-- brief: start -->\n", "<!-- brief: end -->"
+    quoted = section[section.index(start) + len(start) : section.index(end)]
+    shown = "".join(
+        ("" if line == ">" else line.removeprefix("> ")) + "\n" for line in quoted.splitlines()
+    )
+    result = CliRunner().invoke(app, shlex.split(command.group(1)))
+    assert result.exit_code == 0
+    assert shown == result.stdout
