@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from boligsocial_cli.cli import app
 from boligsocial_cli.dataset.locations import DATA_ENV
 
-from .conftest import complete
+from .conftest import TERMINAL, complete
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = str(FIXTURES / "mini.yaml")
@@ -74,7 +74,8 @@ def test_an_overlay_that_extends_bundled_is_read_on_top_of_the_bundled_data() ->
 
 def test_own_findings_are_labelled_in_the_findings_table() -> None:
     """In tables, findings from outside the bundled data carry a visible 'own data' label."""
-    result = runner.invoke(app, ["--data", EXTENDS, "findings", "--theme", "kriminalitet"])
+    args = ["--data", EXTENDS, "findings", "--theme", "kriminalitet"]
+    result = runner.invoke(app, args, env=TERMINAL)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     own = [line for line in lines if "lektiecafe-kriminalitet-lokalt" in line]
@@ -83,8 +84,22 @@ def test_own_findings_are_labelled_in_the_findings_table() -> None:
     assert "[egne data]" in own[0]
     assert booklet
     assert "egne data" not in booklet[0]
-    english = runner.invoke(app, ["--data", EXTENDS, "findings", "-t", "krim", "--lang", "en"])
+    english = runner.invoke(
+        app, ["--data", EXTENDS, "findings", "-t", "krim", "--lang", "en"], env=TERMINAL
+    )
     assert "[own data]" in english.stdout
+
+
+def test_own_findings_are_labelled_with_their_file_in_plain_text() -> None:
+    """Written to a file, an own finding's paragraph names the file it came from."""
+    args = ["--data", EXTENDS, "findings", "--theme", "kriminalitet"]
+    lines = runner.invoke(app, args).stdout.splitlines()
+    own = [line for line in lines if "lektiecafe-kriminalitet-lokalt" in line]
+    assert own
+    assert f"[egne data: {EXTENDS}]" in own[0]
+    assert not [
+        line for line in lines if "kriminalitet-fald-10-14-aarige" in line and "egne" in line
+    ]
 
 
 def test_show_names_the_file_an_own_finding_came_from() -> None:

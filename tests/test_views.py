@@ -30,6 +30,8 @@ def bundled() -> Dataset:
 
 
 VIEWS = (
+    ("findings",),
+    ("findings", "--long", "--lang", "en"),
     ("show", "fritidsjob-tre-gange-chance"),
     ("show", "maends-ledighed", "--lang", "en"),
     ("about",),
