@@ -470,3 +470,13 @@ def test_file_formats_need_a_path(invoke: Invoke, fmt: str) -> None:
     result = invoke("brief", "-f", fmt)
     assert result.exit_code == 2
     assert "-o PATH" in result.stderr
+
+
+def test_pandoc_markdown_cannot_be_named_as_its_bibliography(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """-o brief.json would be overwritten by the bibliography written beside it: refused."""
+    result = invoke("brief", "-f", "pandoc", "-o", str(tmp_path / "brief.json"))
+    assert result.exit_code == 2
+    assert "brief.md" in result.stderr
+    assert not (tmp_path / "brief.json").exists()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from types import MappingProxyType
 
+from boligsocial_cli.errors import UsageError
 from boligsocial_cli.formats import DocumentFormat
 
 from .brief import Brief
@@ -40,6 +41,8 @@ def _pandoc(brief: Brief, name: str) -> tuple[DocumentFile, ...]:
 
     stem = PurePath(name).stem
     bibliography, style = f"{stem}.json", f"{stem}.csl"
+    if name in (bibliography, style):
+        raise UsageError(f"{name}: pandoc Markdown needs another name, such as {stem}.md.")
     text = render_pandoc(brief, lay_out(brief), bibliography, style)
     return (
         DocumentFile(name, text.encode("utf-8")),
