@@ -3,30 +3,24 @@ that they all say the same thing."""
 
 from __future__ import annotations
 
-from boligsocial_cli.bibliography.csl import StyledRun
-
-from .blocks import Block, BlockKind, Run
+from .blocks import Block, BlockKind, Run, bold, plain
 from .brief import Brief, BriefFinding, Cited
-
-
-def _plain(text: str) -> StyledRun:
-    return StyledRun(text)
 
 
 def _cited(text: str, citation: Cited) -> tuple[Run, ...]:
     """A text followed by its citation, if it has one."""
     if not citation.text:
-        return (_plain(text),)
-    return (_plain(f"{text} "), citation)
+        return (plain(text),)
+    return (plain(f"{text} "), citation)
 
 
 def _finding_blocks(finding: BriefFinding, own_mark: str) -> list[Block]:
     runs: list[Run] = []
     if finding.lead_in:
-        runs.append(StyledRun(f"{finding.lead_in} ", bold=True))
+        runs.append(bold(f"{finding.lead_in} "))
     runs.extend(_cited(finding.summary, finding.citation))
     if finding.own:
-        runs.append(_plain(f" {own_mark}"))
+        runs.append(plain(f" {own_mark}"))
     blocks = [Block(BlockKind.PARAGRAPH, tuple(runs))]
     if finding.quote is not None:
         quote = finding.quote
@@ -37,24 +31,24 @@ def _finding_blocks(finding: BriefFinding, own_mark: str) -> list[Block]:
 def lay_out(brief: Brief) -> tuple[Block, ...]:
     """The brief's blocks in reading order; the reference list's entries last but the note."""
     blocks = [
-        Block(BlockKind.TITLE, (_plain(brief.title),)),
-        Block(BlockKind.PARAGRAPH, (_plain(brief.made),)),
+        Block(BlockKind.TITLE, (plain(brief.title),)),
+        Block(BlockKind.PARAGRAPH, (plain(brief.made),)),
     ]
     if brief.reading:
         reading: list[Run] = []
         for index, (name, explanation) in enumerate(brief.reading):
-            reading.append(StyledRun(f"{' ' if index else ''}{name}:", bold=True))
-            reading.append(_plain(f" {explanation}"))
-        blocks.append(Block(BlockKind.HEADING, (_plain(brief.reading_title),)))
+            reading.append(bold(f"{' ' if index else ''}{name}:"))
+            reading.append(plain(f" {explanation}"))
+        blocks.append(Block(BlockKind.HEADING, (plain(brief.reading_title),)))
         blocks.append(Block(BlockKind.PARAGRAPH, tuple(reading)))
     for section in brief.sections:
         title = f"{section.title} {brief.own_mark}" if section.own else section.title
-        blocks.append(Block(BlockKind.HEADING, (_plain(title),)))
+        blocks.append(Block(BlockKind.HEADING, (plain(title),)))
         blocks.append(Block(BlockKind.PARAGRAPH, _cited(section.context, section.context_citation)))
         for finding in section.findings:
             blocks.extend(_finding_blocks(finding, brief.own_mark))
-    blocks.append(Block(BlockKind.HEADING, (_plain(brief.references_title),)))
+    blocks.append(Block(BlockKind.HEADING, (plain(brief.references_title),)))
     blocks.extend(Block(BlockKind.REFERENCE, entry.runs) for entry in brief.references)
     if brief.own_data:
-        blocks.append(Block(BlockKind.NOTE, (_plain(brief.own_data),)))
+        blocks.append(Block(BlockKind.NOTE, (plain(brief.own_data),)))
     return tuple(blocks)
