@@ -254,6 +254,19 @@ def _normalised(plain: str) -> str:
     return _STATUS.sub("", _YEAR_LETTER.sub(r"\1", plain))
 
 
+_FAMILY_NAMES_ONLY = re.compile(r"^([^\W\d][\w-]+(?:, [^\W\d][\w-]+)*(?:,? & [\w-]+)?)\. \(", re.M)
+"""Names of two letters or more: "Christensen, G. (" is a family name and an initial."""
+_TWO_FAMILY_NAMES = re.compile(r"^([^\W\d][\w-]+), & ([\w-]+) \(", re.M)
+
+
+def _as_boligsocial_punctuates(apa: str) -> str:
+    """pandoc's APA entries with the punctuation boligsocial corrects after citeproc (see
+    bibliography/csl.py): APA's CSL prints "Jakobsen, & Larsen. (2016)." for authors known
+    by family name alone, where APA writes "Jakobsen & Larsen (2016)." pandoc, given the
+    same CSL file, cannot know of the correction."""
+    return _TWO_FAMILY_NAMES.sub(r"\1 & \2 (", _FAMILY_NAMES_ONLY.sub(r"\1 (", apa))
+
+
 _CITEPROC_PY_GAPS = pytest.mark.xfail(
     reason="citeproc-py implements neither APA's cite collapsing ('Andersen, 2002, 2005') nor "
     "its name disambiguation ('Christensen, Jakobsen, et al., 2019'), which pandoc does",
@@ -295,7 +308,7 @@ def test_pandoc_renders_the_same_brief(
         assert run.stderr == ""  # no unresolved citation, no missing locale
         return run.stdout
 
-    theirs = plain("--citeproc", "brief.md")
+    theirs = _as_boligsocial_punctuates(plain("--citeproc", "brief.md"))
     ours = plain("-f", "commonmark", "own.md")
     ours = ours.split("\n", 2)[2]  # the title, which pandoc keeps in the metadata
     assert _normalised(theirs).strip() == _normalised(ours).strip()
