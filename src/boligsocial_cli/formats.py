@@ -19,14 +19,6 @@ class OutputFormat(StrEnum):
     CSV = "csv"
 
 
-class ViewFormat(StrEnum):
-    """How a detail view (show, about) writes its result."""
-
-    TEXT = "text"
-    MARKDOWN = "markdown"
-    JSON = "json"
-
-
 class BibliographyFormat(StrEnum):
     """The forms a list of references can be exported in."""
 
