@@ -493,3 +493,19 @@ def test_pandoc_markdown_cannot_be_named_as_its_bibliography(
     assert result.exit_code == 2
     assert "brief.md" in result.stderr
     assert not (tmp_path / "brief.json").exists()
+
+
+def test_a_citation_note_follows_the_citation(bundled: Dataset) -> None:
+    """Where the booklet puts a finding's citation elsewhere (the end of the paragraph), the
+    brief says so right after the citation, so the work is not read as the sentence's source."""
+    finding = next(f for f in bundled.findings if f.id == "beboere-tryggere-mindre-haervaerk")
+    assert finding.citation_note is not None
+    paragraphs = [
+        block.text
+        for block in lay_out(_brief(bundled, themes=("tryghed-trivsel",)))
+        if block.kind is BlockKind.PARAGRAPH and finding.summary.da in block.text
+    ]
+    lead = "Forandring, der tilskrives indsatsen uden test: "
+    assert paragraphs == [
+        f"{lead}{finding.summary.da} (Jakobsen & Larsen, 2016) {finding.citation_note.da}"
+    ]

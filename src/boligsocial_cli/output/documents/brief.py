@@ -22,7 +22,15 @@ from boligsocial_cli.bibliography.csl import (
     format_entries,
 )
 from boligsocial_cli.dataset.locations import BUNDLED_LABEL
-from boligsocial_cli.model import Dataset, EvidenceKind, Finding, Lang, Reference, Theme
+from boligsocial_cli.model import (
+    Dataset,
+    EvidenceKind,
+    Finding,
+    Lang,
+    Localized,
+    Reference,
+    Theme,
+)
 from boligsocial_cli.output.terminal import label
 from boligsocial_cli.query import fold
 
@@ -52,6 +60,8 @@ class BriefFinding:
     lead_in: str
     summary: str
     citation: Cited
+    citation_note: str
+    """Where the booklet puts the citation, when not right after the words ("" if it does)."""
     quote: BriefQuote | None
     own: bool
 
@@ -63,6 +73,7 @@ class BriefSection:
     title: str
     context: str
     context_citation: Cited
+    context_note: str
     findings: tuple[BriefFinding, ...]
     own: bool
 
@@ -161,6 +172,10 @@ def lead_in(finding: Finding, lang: Lang) -> str:
     return label(f"lead_in_{finding.evidence.value}", lang)
 
 
+def _note(note: Localized | None, lang: Lang) -> str:
+    return note.in_lang(lang) if note else ""
+
+
 def is_own(origin: str) -> bool:
     """Whether a record comes from the user's files rather than the bundled data."""
     return origin not in ("", BUNDLED_LABEL)
@@ -256,6 +271,7 @@ def build_brief(
                     lead_in=lead_in(finding, lang),
                     summary=finding.summary.in_lang(lang),
                     citation=citation,
+                    citation_note=_note(finding.citation_note, lang),
                     quote=BriefQuote(finding.quote, quote_citation) if quotes else None,
                     own=is_own(finding.origin),
                 )
@@ -265,6 +281,7 @@ def build_brief(
                 title=part.theme.name.in_lang(lang),
                 context=context_text,
                 context_citation=context_citation,
+                context_note=_note(context.citation_note if context else None, lang),
                 findings=tuple(entries),
                 own=is_own(part.theme.origin),
             )

@@ -7,18 +7,18 @@ from .blocks import Block, BlockKind, Run, bold, plain
 from .brief import Brief, BriefFinding, Cited
 
 
-def _cited(text: str, citation: Cited) -> tuple[Run, ...]:
-    """A text followed by its citation, if it has one."""
+def _cited(text: str, citation: Cited, note: str = "") -> tuple[Run, ...]:
+    """A text followed by its citation, if it has one, and the note on where it stands."""
     if not citation.text:
-        return (plain(text),)
-    return (plain(f"{text} "), citation)
+        return (plain(f"{text} {note}" if note else text),)
+    return (plain(f"{text} "), citation, *((plain(f" {note}"),) if note else ()))
 
 
 def _finding_blocks(finding: BriefFinding, own_mark: str) -> list[Block]:
     runs: list[Run] = []
     if finding.lead_in:
         runs.append(bold(f"{finding.lead_in} "))
-    runs.extend(_cited(finding.summary, finding.citation))
+    runs.extend(_cited(finding.summary, finding.citation, finding.citation_note))
     if finding.own:
         runs.append(plain(f" {own_mark}"))
     blocks = [Block(BlockKind.PARAGRAPH, tuple(runs))]
@@ -44,7 +44,12 @@ def lay_out(brief: Brief) -> tuple[Block, ...]:
     for section in brief.sections:
         title = f"{section.title} {brief.own_mark}" if section.own else section.title
         blocks.append(Block(BlockKind.HEADING, (plain(title),)))
-        blocks.append(Block(BlockKind.PARAGRAPH, _cited(section.context, section.context_citation)))
+        blocks.append(
+            Block(
+                BlockKind.PARAGRAPH,
+                _cited(section.context, section.context_citation, section.context_note),
+            )
+        )
         for finding in section.findings:
             blocks.extend(_finding_blocks(finding, brief.own_mark))
     blocks.append(Block(BlockKind.HEADING, (plain(brief.references_title),)))

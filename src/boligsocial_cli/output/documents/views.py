@@ -23,8 +23,25 @@ from boligsocial_cli.output.terminal import cited_forms, label
 from .blocks import Block, BlockKind, Run, bold, plain
 from .brief import is_own
 
-DETAIL_FIELDS = ("target_group", "outcome", "activity", "magnitude", "classification_note")
+DETAIL_FIELDS = (
+    "target_group",
+    "outcome",
+    "activity",
+    "magnitude",
+    "classification_note",
+    "citation_note",
+)
 """A finding's optional texts, shown as "label: value" in this order."""
+
+
+def _with_citation(text: str, cited: str) -> str:
+    """A text followed by the booklet's citation forms in parentheses, if it cites any."""
+    return f"{text} ({cited})" if cited else text
+
+
+def _note(note: Localized | None, lang: Lang) -> str:
+    """A citation note (where the booklet puts the citation) to follow a citation, or ""."""
+    return f" {note.in_lang(lang)}" if note else ""
 
 
 def _evidence_names(dataset: Dataset, lang: Lang) -> dict[str, str]:
@@ -123,9 +140,10 @@ def about_blocks(dataset: Dataset, lang: Lang) -> tuple[Block, ...]:
     for section in dataset.background:
         blocks.append(Block(BlockKind.HEADING, (plain(section.title.in_lang(lang)),)))
         for passage in section.passages:
-            cited = cite(passage.citations)
-            text = passage.text.in_lang(lang) + (f" ({cited})" if cited else "")
-            blocks.append(Block(BlockKind.PARAGRAPH, (plain(text),)))
+            text = _with_citation(passage.text.in_lang(lang), cite(passage.citations))
+            blocks.append(
+                Block(BlockKind.PARAGRAPH, (plain(text + _note(passage.citation_note, lang)),))
+            )
     blocks.append(Block(BlockKind.HEADING, (plain(label("evidence_kinds", lang)),)))
     blocks.extend(
         Block(
@@ -180,17 +198,16 @@ def challenge_blocks(challenges: Sequence[Challenge], lang: Lang) -> tuple[Block
 
 def glossary_blocks(entries: Sequence[GlossaryEntry], lang: Lang) -> tuple[Block, ...]:
     """Each term in bold (in English: the English term, then the Danish one) and its
-    definition."""
+    definition; an explanation the booklet does not give follows, marked as such."""
     blocks = []
     for entry in entries:
         term = entry.term
         if lang is Lang.EN and entry.term_en:
             term = f"{entry.term_en} ({entry.term})"
-        blocks.append(
-            Block(
-                BlockKind.PARAGRAPH, (bold(f"{term}:"), plain(f" {entry.definition.in_lang(lang)}"))
-            )
-        )
+        added = entry.not_in_booklet
+        extra = f" ({label('not_in_booklet', lang)}: {added.in_lang(lang)})" if added else ""
+        definition = plain(f" {entry.definition.in_lang(lang)}{extra}")
+        blocks.append(Block(BlockKind.PARAGRAPH, (bold(f"{term}:"), definition)))
     return tuple(blocks)
 
 
@@ -209,10 +226,10 @@ def findings_blocks(
             continue
         blocks.append(Block(BlockKind.HEADING, (plain(theme.name.in_lang(lang)),)))
         for finding in in_theme:
-            cited = cite(finding.citations)
+            summary = _with_citation(finding.summary.in_lang(lang), cite(finding.citations))
             runs: list[Run] = [
                 bold(f"{names.get(finding.evidence.value, finding.evidence.value)}:"),
-                plain(f" {finding.summary.in_lang(lang)}" + (f" ({cited})" if cited else "")),
+                plain(f" {summary}{_note(finding.citation_note, lang)}"),
                 plain(f" [{finding.id}]"),
                 *_own(finding.origin, lang),
             ]
