@@ -391,11 +391,12 @@ def test_bad_usage_exits_2_with_a_message(case: BadUsage) -> None:
 
 
 def test_exit_codes_are_pinned() -> None:
-    """The documented exit codes: 0 success, 1 bad data, 2 bad usage."""
+    """The documented exit codes: 0 success, 1 bad data, 2 bad usage, 3 output not written."""
     assert {code.name: int(code) for code in ExitCode} == {
         "OK": 0,
         "BAD_DATA": 1,
         "BAD_USAGE": 2,
+        "CANNOT_WRITE": 3,
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     OK = 0
     BAD_DATA = 1
     BAD_USAGE = 2
+    CANNOT_WRITE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,10 @@ class BoligsocialError(Exception):
 
     exit_code = ExitCode.BAD_USAGE
 
+    def problems_as_lines(self) -> tuple[str, ...]:
+        """The message, one problem an item: each is shown on a line of its own."""
+        return (str(self),)
+
 
 class UsageError(BoligsocialError):
     """The user asked for something that does not exist or does not make sense."""
@@ -54,6 +59,21 @@ class DatasetError(BoligsocialError):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
+    def problems_as_lines(self) -> tuple[str, ...]:
+        """One item per problem, whatever line breaks a file name or value holds."""
+        return tuple(str(problem) for problem in self.problems)
+
+
+CHOICES_SHOWN = 20
+"""How many choices an error message lists before it says how many more there are."""
+
+
+def listed(choices: Sequence[str], limit: int = CHOICES_SHOWN) -> str:
+    """Choices joined by ', ', cut after `limit` with a count: 'a, b, … and 9,980 more'."""
+    if len(choices) <= limit:
+        return ", ".join(choices)
+    return ", ".join(choices[:limit]) + f", … and {len(choices) - limit:,} more"
+
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' naming the choice closest to `value`, or '' if none is close."""
@@ -61,3 +81,9 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(value, sorted(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class OutputError(BoligsocialError):
+    """The tool's output could not be written: standard output is closed, or the disk full."""
+
+    exit_code = ExitCode.CANNOT_WRITE

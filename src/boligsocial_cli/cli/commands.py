@@ -7,12 +7,12 @@ import contextlib
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.text import Text
 from typer.core import TyperGroup
 
@@ -39,6 +39,20 @@ from boligsocial_cli.output.listings import (
     theme_row,
 )
 from boligsocial_cli.output.safe_text import escape_control
+from boligsocial_cli.output.writer import (
+    data_console as _stdout,
+)
+from boligsocial_cli.output.writer import (
+    failures_as_output_errors,
+    flush_stdout,
+    report_problems,
+)
+from boligsocial_cli.output.writer import (
+    message_console as _messages,
+)
+from boligsocial_cli.output.writer import (
+    write_data as _write_data,
+)
 from boligsocial_cli.query import FindingFilter, ReferenceSelection, fold
 from boligsocial_cli.resolver import (
     find_glossary_entries,
@@ -87,7 +101,8 @@ class _BoundaryGroup(TyperGroup):
 
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         coercion.install(self, ctx)  # option values converted without importing Pydantic
-        return super().parse_args(ctx, args)
+        with _error_boundary(ctx):  # --help and --version write here
+            return super().parse_args(ctx, args)
 
     def get_command(self, ctx: ClickContext, cmd_name: str) -> ClickCommand | None:
         command = super().get_command(ctx, cmd_name)
@@ -96,41 +111,29 @@ class _BoundaryGroup(TyperGroup):
         return command
 
     def invoke(self, ctx: ClickContext) -> Any:
-        try:
-            result = super().invoke(ctx)
-            if sys.stdout:  # a closed pipe shows here, not in the interpreter's last flush
-                sys.stdout.flush()
-        except BoligsocialError as error:
-            if ctx.obj and ctx.obj.get("debug"):
-                import traceback  # noqa: PLC0415 - only --debug needs it
-
-                traceback.print_exc()
-            # Messages quote file names, arguments and dataset ids: no control sequence
-            # in them reaches the terminal, and each problem stays on one line.
-            _messages().print(escape_control(f"Error: {error}"), markup=False)
-            raise typer.Exit(error.exit_code) from None
-        except BrokenPipeError:
-            _silence_stdout()
-            raise typer.Exit(ExitCode.OK) from None
-        return result
+        with _error_boundary(ctx):
+            return super().invoke(ctx)
 
 
-class _Console(Console):
-    """A Console that interprets nothing in what it prints and honours NO_COLOR fully."""
+@contextlib.contextmanager
+def _error_boundary(ctx: ClickContext) -> Iterator[None]:
+    """The one error boundary: a BoligsocialError is its message and exit code; a reader that
+    closed the pipe early is no error (exit 0, nothing said)."""
+    try:
+        with failures_as_output_errors():
+            yield
+            flush_stdout()  # a closed pipe or a full disk shows here, not at exit
+    except BoligsocialError as error:
+        if ctx.obj and ctx.obj.get("debug"):
+            import traceback  # noqa: PLC0415 - only --debug needs it
 
-    def __init__(self, *, stderr: bool = False, soft_wrap: bool = False) -> None:
-        super().__init__(
-            stderr=stderr,
-            soft_wrap=soft_wrap,
-            highlight=False,
-            emoji=False,  # ':warning:' in a file name or a dataset text stays as typed
-            color_system=None if os.environ.get("NO_COLOR") else "auto",  # no escape codes
-        )
-
-    def on_broken_pipe(self) -> None:
-        """Leave a closed pipe to the error boundary (Rich itself would exit with 1)."""
-        self.quiet = True
-        raise BrokenPipeError
+            traceback.print_exc()
+        # Messages quote file names, arguments and dataset ids: no control sequence in them
+        # reaches the terminal, and each problem stays on one line.
+        report_problems("Error: ", error.problems_as_lines())
+        raise typer.Exit(error.exit_code) from None
+    except BrokenPipeError:
+        raise typer.Exit(ExitCode.OK) from None
 
 
 app = typer.Typer(
@@ -146,20 +149,9 @@ app = typer.Typer(
 )
 
 
-def _messages() -> Console:
-    return _Console(stderr=True, soft_wrap=True)
-
-
-def _silence_stdout() -> None:
-    """After a broken pipe, point stdout at devnull so the interpreter's final flush is quiet."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    with contextlib.suppress(OSError, ValueError):  # stdout may have no descriptor
-        os.dup2(devnull, sys.stdout.fileno())
-
-
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"boligsocial {__version__}")
+        _write_data(f"boligsocial {__version__}\n")
         raise typer.Exit
 
 
@@ -262,10 +254,6 @@ FormatOption = Annotated[
 ]
 
 
-def _stdout() -> Console:
-    return _Console()
-
-
 def _emit(
     rows: list[Row],
     fields: Sequence[str],
@@ -296,17 +284,6 @@ def _emit(
         _write_data(export_csv_for_excel(rows, fields))
     else:
         _write_data(LISTING_EXPORTERS[output](rows, fields))
-
-
-def _write_data(text: str) -> None:
-    """Write machine-readable output as UTF-8 whatever the locale, so no letter is lost."""
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # a text-only stream (a test runner's, say)
-        sys.stdout.write(text)
-        return
-    sys.stdout.flush()
-    buffer.write(text.encode("utf-8"))
-    buffer.flush()
 
 
 @app.command()
@@ -911,7 +888,7 @@ def _style_key(style: str) -> str:
     if not isinstance(chosen, CslStyle):
         return chosen.value
     for warning in chosen.schema_warnings:
-        _messages().print(escape_control(f"Warning: {warning}"), markup=False)
+        report_problems("Warning: ", [warning])
     import hashlib  # noqa: PLC0415 - for a user's style only
 
     return "csl:" + hashlib.sha256(chosen.xml).hexdigest()
