@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,30 @@ def invoke() -> Invoke:
         return runner.invoke(app, list(args), env=env)
 
     return run
+
+
+HANG_LIMIT_SECONDS = 30
+"""Far beyond any case's run time: only a case that blocks or loops for ever reaches it."""
+
+
+class HangError(AssertionError):
+    """A case that did not finish within HANG_LIMIT_SECONDS: it blocks or loops."""
+
+
+@contextlib.contextmanager
+def fails_if_it_hangs(seconds: int = HANG_LIMIT_SECONDS) -> Iterator[None]:
+    """Fail the test (rather than hang the suite) if the block has not ended after `seconds`.
+
+    A guard against hangs, not a measure of speed: the limit is many times any run time.
+    """
+
+    def hung(_signal: int, _frame: object) -> None:
+        raise HangError(f"still running after {seconds} s: it hangs")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

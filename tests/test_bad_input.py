@@ -338,26 +338,28 @@ def test_lowered_size_limit_refuses_a_small_file(monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_endless_device_fails_fast() -> None:
-    """/dev/zero has no size to check up front; reading stops at the limit instead of hanging."""
+def test_endless_device_is_refused_by_what_it_is() -> None:
+    """/dev/zero is a device, not a file: refused by name before a byte is read."""
     result = invoke(["--data", "/dev/zero", "findings"])
     assert_clean_failure(result, ExitCode.BAD_DATA)
-    assert "/dev/zero: file is too large" in result.stderr
+    assert result.stderr == (
+        "Error: /dev/zero: is a device (character special file), not a dataset file\n"
+    )
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_endless_source_text_fails_fast() -> None:
-    """`validate --against /dev/zero` stops reading at the size limit instead of hanging."""
+def test_endless_source_text_is_refused() -> None:
+    """`validate --against /dev/zero` names the device instead of reading it."""
     result = invoke(["validate", MINI, "--against", "/dev/zero"])
     assert_clean_failure(result, ExitCode.BAD_DATA)
-    assert "/dev/zero: the source text is too large (the limit is 10 MiB)" in result.stderr
+    assert "/dev/zero: cannot read the source text: is a device" in result.stderr
 
 
 def test_source_text_not_utf8_is_a_message() -> None:
     """`validate --against` a file that is not UTF-8 names it, exit 1."""
     result = invoke(["validate", MINI, "--against", str(BAD / "not-utf8.yaml")])
     assert_clean_failure(result, ExitCode.BAD_DATA)
-    assert "not-utf8.yaml: cannot read the source text" in result.stderr
+    assert "not-utf8.yaml:1: cannot read the source text: not UTF-8 (byte 0xf8)" in result.stderr
 
 
 def test_python_tag_is_not_executed(tmp_path: Path) -> None:
@@ -574,8 +576,11 @@ def test_style_with_entity_bomb_fails_fast(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_endless_style_file_fails_fast() -> None:
-    """`--style /dev/zero` stops reading at the size limit instead of hanging."""
+def test_endless_style_file_is_refused() -> None:
+    """`--style /dev/zero` names the device instead of reading it."""
     result = invoke(["--data", MINI, "cite", "--style", "/dev/zero"])
     assert_clean_failure(result, ExitCode.BAD_USAGE)
-    assert "CSL style file is too large" in result.stderr
+    assert (
+        "CSL style /dev/zero: is a device (character special file), not a CSL style file"
+        in result.stderr
+    )

@@ -260,18 +260,15 @@ def builtin_style_xml(style: CitationStyle) -> bytes:
 
 def load_csl_style(path: Path) -> CslStyle:
     """Read and check a CSL style file; raise UsageError saying what is wrong with it."""
+    from boligsocial_cli.dataset.input_files import (  # noqa: PLC0415 - for cite --style only
+        UnreadableFileError,
+        read_input_file,
+    )
+
     try:
-        with path.open("rb") as stream:  # bounded: /dev/zero or an endless pipe must not hang
-            data = stream.read(MAX_STYLE_BYTES + 1)
-    except FileNotFoundError:
-        raise UsageError(f"CSL style file not found: {path}") from None
-    except IsADirectoryError:
-        raise UsageError(f"CSL style path is a directory, not a file: {path}") from None
-    except OSError as error:
-        raise UsageError(f"cannot read CSL style file {path}: {error.strerror}") from None
-    if len(data) > MAX_STYLE_BYTES:
-        limit = MAX_STYLE_BYTES // (1024 * 1024)
-        raise UsageError(f"CSL style file is too large (the limit is {limit} MiB): {path}")
+        data = read_input_file(path, "CSL style file", MAX_STYLE_BYTES)
+    except UnreadableFileError as error:
+        raise UsageError(f"CSL style {path}: {error.reason}") from None
     return check_csl_style(data, str(path))
 
 

@@ -165,24 +165,18 @@ class ValidationReport:
 
 
 def read_source_text(path: Path) -> SourceText:
-    """Read a source text to check quotes against, at most MAX_FILE_BYTES (/dev/zero ends)."""
+    """Read a source text to check quotes against: a regular file (or a pipe given as
+    /dev/stdin) of UTF-8 text without NUL, at most MAX_FILE_BYTES."""
+    from .input_files import UnreadableFileError, decode_text, read_input_file  # noqa: PLC0415
     from .safe_yaml import MAX_FILE_BYTES  # noqa: PLC0415 - see the imports above
     from .source_text import SourceText  # noqa: PLC0415
 
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // (1024 * 1024)
-            message = f"the source text is too large (the limit is {limit} MiB)"
-            raise DatasetError([Problem(str(path), message)])
-        return SourceText.from_text(raw.decode("utf-8"))
-    except OSError as error:
-        message = f"cannot read the source text: {error.strerror or error}"
-        raise DatasetError([Problem(str(path), message)]) from None
-    except UnicodeDecodeError as error:
-        message = f"cannot read the source text: not UTF-8 (byte 0x{raw[error.start]:02x})"
-        raise DatasetError([Problem(str(path), message)]) from None
+        raw = read_input_file(path, "source text", MAX_FILE_BYTES)
+        return SourceText.from_text(decode_text(raw, allow_nul=False))
+    except UnreadableFileError as error:
+        message = f"cannot read the source text: {error.reason}"
+        raise DatasetError([Problem(str(path), message, line=error.line)]) from None
 
 
 def _quote_problems(paths: Sequence[Path], source: SourceText) -> list[Problem]:

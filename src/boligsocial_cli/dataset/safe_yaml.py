@@ -259,33 +259,13 @@ def read_yaml_text(text: str, file: str) -> YamlDocument:
 
 def read_yaml_file(path: Path) -> YamlDocument:
     """Read and parse a YAML file, turning every way it can fail into a DatasetError."""
+    from .input_files import UnreadableFileError, decode_text, read_input_file  # noqa: PLC0415
+
     file = str(path)
-    limit = MAX_FILE_BYTES // (1024 * 1024)
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise DatasetError([Problem(file, "is a directory, not a dataset file")])
-        if size > MAX_FILE_BYTES:
-            message = f"file is too large ({size:,} bytes; the limit is {limit} MiB{_SPLIT_HINT})"
-            raise DatasetError([Problem(file, message)])
-        with path.open("rb") as stream:  # a pipe or device has no size: read one byte more
-            raw = stream.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            message = f"file is too large (the limit is {limit} MiB{_SPLIT_HINT})"
-            raise DatasetError([Problem(file, message)])
-    except FileNotFoundError:
-        raise DatasetError([Problem(file, "no such file")]) from None
-    except PermissionError:
-        raise DatasetError([Problem(file, "permission denied")]) from None
-    except OSError as error:
-        raise DatasetError([Problem(file, f"cannot read: {error.strerror or error}")]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise DatasetError(
-            [Problem(file, f"not UTF-8 (byte 0x{raw[error.start]:02x})", line=line)]
-        ) from None
+        text = decode_text(read_input_file(path, "dataset file", MAX_FILE_BYTES, _SPLIT_HINT))
+    except UnreadableFileError as error:
+        raise DatasetError([Problem(file, error.reason, line=error.line)]) from None
     if not text.strip():
         raise DatasetError([Problem(file, "file is empty")])
-    return read_yaml_text(text.removeprefix("\ufeff"), file)
+    return read_yaml_text(text, file)
