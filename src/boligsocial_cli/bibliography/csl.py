@@ -24,7 +24,7 @@ from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
 from typing import Any, Protocol, TypeAlias
 
-from boligsocial_cli.errors import UsageError
+from boligsocial_cli.errors import UsageError, listed
 from boligsocial_cli.formats import BibliographyFormat
 from boligsocial_cli.model import Lang, Name, Reference, VerificationStatus
 from boligsocial_cli.output.safe_text import (
@@ -299,11 +299,54 @@ def check_csl_style(data: bytes, label: str) -> CslStyle:
         raise UsageError(
             f"{label}: the CSL style has no <bibliography>, so it cannot format a reference list"
         )
+    expansion = style_expansion(root)
+    if expansion > MAX_STYLE_EXPANSION:
+        raise UsageError(
+            f"{label}: style too complex: rendering one entry could take more than "
+            f"{MAX_STYLE_EXPANSION:,} steps (macros that call macros many times over, or a "
+            "macro that calls itself); the bundled styles take at most 3,000"
+        )
     with _citeproc_failures(label, "read"):
         schema_warnings = _schema_warnings(data)
     style = CslStyle(path=label, xml=data, schema_warnings=schema_warnings)
     _try_style(style)
     return style
+
+
+MAX_STYLE_EXPANSION = 20_000
+"""The most elements rendering one citation or entry may visit, macros expanded (the bundled
+styles visit at most 2,720: Chicago's bibliography). Each macro that calls the one before it
+twice doubles the count: at 20 such macros citeproc-py would not finish."""
+
+
+def style_expansion(root: Any) -> float:
+    """How many elements rendering one citation or bibliography entry visits at most.
+
+    Macros are expanded where they are called; of a <choose>, only the largest branch counts,
+    as only one is rendered. A macro that calls itself, directly or not, is infinite.
+    """
+    macros = {macro.get("name"): macro for macro in root.iter(_csl("macro"))}
+    costs: dict[str, float] = {}
+
+    def macro_cost(name: str) -> float:
+        if name not in costs:
+            costs[name] = float("inf")  # until its cost is known: a call of itself is endless
+            macro = macros.get(name)
+            costs[name] = 1 if macro is None else element_cost(macro)
+        return costs[name]
+
+    def element_cost(element: Any) -> float:
+        called = element.get("macro")
+        inner = [element_cost(child) for child in element if isinstance(child.tag, str)]
+        own = 1 + (macro_cost(called) if called is not None else 0)
+        if element.tag == _csl("choose"):
+            return own + max(inner, default=0)
+        return own + sum(inner)
+
+    try:
+        return max(element_cost(root.find(_csl(part))) for part in ("citation", "bibliography"))
+    except RecursionError:  # a chain of macros thousands long
+        return float("inf")
 
 
 def _schema_warnings(data: bytes) -> tuple[str, ...]:
@@ -332,7 +375,7 @@ _SAMPLE = Reference(
 def _try_style(style: CslStyle) -> None:
     """Render a sample in every language, so that a broken style fails now, clearly."""
     for lang in Lang:
-        _render_bibliography((_SAMPLE,), style, lang, _PLAIN)
+        _rendered_entries((_SAMPLE,), style, lang, _PLAIN)
         format_citation((_SAMPLE,), style, lang)
 
 
@@ -566,22 +609,48 @@ def _user_file(style: Style) -> str | None:
     return None if isinstance(style, CitationStyle) else style.path
 
 
-def _render_bibliography(
+def _rendered_entries(
     references: Sequence[Reference], style: Style, lang: Lang, markup: _Markup
-) -> list[tuple[Reference, str]]:
-    """Each reference with its rendered entry, in the style's order."""
+) -> list[tuple[Reference, str | None]]:
+    """Each reference with its rendered entry (None if the style renders nothing for it),
+    in the style's order."""
     unique = _unique(references)
     if not unique:
         return []
     by_key = {reference.id.lower(): reference for reference in unique}
     with _citeproc_failures(_user_file(style), "format a reference list with"):
         bibliography, _ = _citeproc_bibliography(unique, style, lang, markup)
-        entries = [str(entry) for entry in bibliography.bibliography()]
-        keys = [item.key for item in bibliography.items]
+        # One item at a time, as bibliography() renders them, so that an entry the style
+        # renders as nothing (which citeproc-py drops) is known by its reference.
+        rendered = [
+            (by_key[item.key], bibliography.style.render_bibliography([item]))
+            for item in bibliography.items
+        ]
     return [
-        (by_key[key], _punctuate_family_names(tidy_punctuation(entry, lang), by_key[key], markup))
-        for key, entry in zip(keys, entries, strict=True)
+        (
+            reference,
+            _punctuate_family_names(tidy_punctuation(str(entry[0]), lang), reference, markup)
+            if entry
+            else None,
+        )
+        for reference, entry in rendered
     ]
+
+
+def _render_bibliography(
+    references: Sequence[Reference], style: Style, lang: Lang, markup: _Markup
+) -> list[tuple[Reference, str]]:
+    """Each reference with its rendered entry, in the style's order; an entry the style
+    renders as nothing is a UsageError that names it."""
+    rendered = _rendered_entries(references, style, lang, markup)
+    empty = [reference.cited_as for reference, entry in rendered if entry is None]
+    if empty:
+        named = _user_file(style) or f"the {style} style"
+        raise UsageError(
+            f"{named}: the style's bibliography renders nothing for "
+            f"{listed([repr(cited) for cited in empty])}: it does not cover that kind of work"
+        )
+    return [(reference, entry) for reference, entry in rendered if entry is not None]
 
 
 _CONJUNCTIONS = ("&", "og", "and")

@@ -888,7 +888,7 @@ def _style_key(style: str) -> str:
     if not isinstance(chosen, CslStyle):
         return chosen.value
     for warning in chosen.schema_warnings:
-        report_problems("Warning: ", [warning])
+        report_problems("Warning: ", warning.splitlines())
     import hashlib  # noqa: PLC0415 - for a user's style only
 
     return "csl:" + hashlib.sha256(chosen.xml).hexdigest()
