@@ -164,6 +164,16 @@ BAD_FILES = (
         line=68,
     ),
     BadFile(
+        "YAML 1.1: whole numbers in octal (010), hex (0x9) or with '_' (1_0)",
+        "yaml11-octal-hex.yaml",
+        (
+            "page: '010' is an octal number (it starts with 0) in YAML 1.1, read as 8: write",
+            "'0x9' is a hexadecimal number",
+            "'1_0' is a number with '_' between its digits",
+        ),
+        line=42,
+    ),
+    BadFile(
         "YAML 1.1: unquoted no / yes read as booleans",
         "yaml11-boolean.yaml",
         ("dataset_version: expected text, got the boolean false", "qualifiers[0]"),

@@ -11,6 +11,8 @@ import yaml
 
 from boligsocial_cli.errors import DatasetError, Problem
 
+from .yaml_numbers import DECIMAL, NonDecimalInt
+
 try:
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -188,6 +190,13 @@ class _LocatingLoader(_BaseLoader):
         }
 
 
+def _construct_int(loader: _LocatingLoader, node: yaml.ScalarNode) -> int:
+    """A whole number; one not written in plain decimal digits keeps its written form."""
+    value: int = loader.construct_yaml_int(node)
+    return value if DECIMAL.fullmatch(node.value) else NonDecimalInt(value, node.value)
+
+
+_LocatingLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _LocatingLoader.add_constructor("tag:yaml.org,2002:map", _LocatingLoader.construct_located_mapping)
 _LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _LocatingLoader.construct_located_sequence)
 

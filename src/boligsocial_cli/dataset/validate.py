@@ -9,10 +9,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, is_dataclass
 from enum import Enum
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard, Union, get_args, get_origin
 
 from boligsocial_cli.errors import Problem, did_you_mean
 from boligsocial_cli.model import DatasetFile, EvidenceKind, RecordField, record_fields
+
+from .yaml_numbers import NonDecimalInt
 
 if TYPE_CHECKING:  # a YAML document is only ever passed in: validating imports no YAML
     from .safe_yaml import YamlDocument
@@ -34,6 +36,11 @@ def describe_value(value: object) -> str:  # noqa: PLR0911 - one return per kind
         return (
             f"the boolean {str(value).lower()} (YAML reads unquoted yes/no/on/off/true/false "
             "as booleans: put the value in quotes)"
+        )
+    if isinstance(value, NonDecimalInt):
+        return (
+            f"the integer {int(value)} ({value.written!r} is {value.form} in YAML 1.1: put the "
+            "value in quotes to keep it as text)"
         )
     if isinstance(value, int):
         return (
@@ -111,6 +118,12 @@ class _Checker:
                 self.report(
                     container, member, path, f"expected a whole number, got {describe_value(value)}"
                 )
+            elif isinstance(value, NonDecimalInt):
+                message = (
+                    f"{value.written!r} is {value.form} in YAML 1.1, read as {int(value)}: "
+                    f"write the number in plain decimal digits (such as {int(value)})"
+                )
+                self.report(container, member, path, message)
         elif isinstance(hint, type) and issubclass(hint, Enum):
             allowed = [member_.value for member_ in hint]
             if value not in allowed:
@@ -175,18 +188,18 @@ class _Checker:
                     field_path,
                     f"{field_value!r} is not {item.pattern_means}",
                 )
-            if (
-                item.minimum is not None
-                and isinstance(field_value, int)
-                and not isinstance(field_value, bool)
-                and field_value < item.minimum
-            ):
+            if item.minimum is not None and _plain_int(field_value) and field_value < item.minimum:
                 self.report(
                     value,
                     item.key,
                     field_path,
                     f"must be at least {item.minimum}, not {field_value}",
                 )
+
+
+def _plain_int(value: object) -> TypeGuard[int]:
+    """A whole number written in decimal digits (a boolean is not; nor YAML 1.1's octal 010)."""
+    return isinstance(value, int) and not isinstance(value, bool | NonDecimalInt)
 
 
 @cache
@@ -241,13 +254,13 @@ def _check_unique_ids(checker: _Checker, section: str) -> None:
 
 def _check_pages(checker: _Checker, pages: object) -> None:
     """With meta.pages given, every page must lie within the publication."""
-    if not isinstance(pages, int) or isinstance(pages, bool):
+    if not _plain_int(pages):
         return
     document = checker.document
     located = [*_records(document, "findings"), *_passages(document)]
     for path, record in [*located, *_records(document, "challenges")]:
         page = record.get("page")
-        if isinstance(page, int) and not isinstance(page, bool) and page > pages:
+        if _plain_int(page) and page > pages:
             message = f"must be 1-{pages} (the publication has {pages} pages), not {page}"
             checker.report(record, "page", f"{path}.page", message)
 
