@@ -20,7 +20,7 @@ from boligsocial_cli.cli import app
 HOSTILE = str(Path(__file__).parent / "fixtures" / "hostile.yaml")
 MINI = str(Path(__file__).parent / "fixtures" / "mini.yaml")
 
-RAW_CONTROLS = ("\x1b", "\x9b", "\r", "\x07")
+RAW_CONTROLS = ("\x1b", "\x9b", "\r", "\x07", "\u202e")
 """Characters that must never reach the terminal from data or arguments."""
 
 INJECTED = ("\x1b[31m", "\x1b]", "\x1b[2J", "\x1b[5m", "\x9b", "\r", "\x07")
@@ -79,10 +79,10 @@ def test_no_injected_sequence_even_in_colour(command: tuple[str, ...]) -> None:
     [
         (("findings",), ("[bold]Fed[/bold]", "[link=http://evil]link[/link]", "\\x1b[31mRØD")),
         (("findings", "--long"), ("[italic]Citat[/italic]", "\\x1b]8;;http://evil", "\\x9b31m")),
-        (("themes",), ("[bold]Børn[/bold]", ":warning:", "\\x0dOm")),
+        (("themes",), ("[bold]Børn[/bold]", ":warning:", "\\u202eOm")),
         (("show", "boern-effekt"), ("[red]Effekt[/red]", "[/]udfald", "\\x1b[1mtre")),
         (("overview",), ("[bold]Børn[/bold]", "[red]Effekt[/red]", "[/]Forandring")),
-        (("challenges",), ("[bold]Udfordring[/bold]", "\\x0dCR")),
+        (("challenges",), ("[bold]Udfordring[/bold]", "\\u202eCR")),
         (("glossary",), ("[bold]helhedsplan[/bold]", "[link=http://evil]Definition[/link]")),
         (("about",), ("[bold]Titel[/bold]", "\\x1b]0;owned\\x07", "[bold]Evil[/bold]")),
     ],
@@ -176,7 +176,7 @@ def test_json_and_yaml_exports_keep_control_characters_losslessly(output: str) -
     result = invoke(["--data", HOSTILE, "findings", "--format", output, "--lang", "en"])
     rows = json.loads(result.stdout) if output == "json" else yaml.safe_load(result.stdout)
     assert rows[0]["summary"] == (
-        "[bold]Bold[/bold] [/x] [link=http://evil]link[/link] \x1b[31mRED\x1b[0m \rCR"
+        "[bold]Bold[/bold] [/x] [link=http://evil]link[/link] \x1b[31mRED\x1b[0m \u202eCR"
     )
     assert rows[0]["quote"].endswith("\x9b31m")
 

@@ -23,6 +23,11 @@ _LANGUAGE = {
 }
 _PAGE = {"min": 1}
 _INTERNAL = {"internal": True}
+_RUNNING_TEXT = {"lines": "many"}
+"""A text that may run over several lines (explanations, definitions, passages, notes).
+
+Every other text is one line: it may hold no line break of any kind, so that what it
+prints cannot pass for lines, or a record, of its own."""
 
 
 class Lang(StrEnum):
@@ -72,7 +77,7 @@ class Localized:
 class Passage:
     """A statement of the booklet with its verbatim quote, page and citations."""
 
-    text: Localized
+    text: Localized = field(metadata=_RUNNING_TEXT)
     quote: str
     page: int = field(metadata=_PAGE)
     citations: tuple[str, ...] = ()
@@ -88,7 +93,7 @@ class EvidenceKindInfo:
 
     kind: EvidenceKind
     name: Localized
-    explanation: Localized
+    explanation: Localized = field(metadata=_RUNNING_TEXT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +126,7 @@ class Finding:
     activity: Localized | None = None
     magnitude: Localized | None = None
     qualifiers: tuple[str, ...] = ()
-    classification_note: Localized | None = None
+    classification_note: Localized | None = field(default=None, metadata=_RUNNING_TEXT)
     """Why the evidence kind was chosen, where the booklet leaves room for judgement."""
     replaces: bool = False
     origin: str = field(default="", metadata=_INTERNAL, compare=False)
@@ -151,10 +156,10 @@ class GlossaryEntry:
     """A term a newcomer meets, explained."""
 
     term: str
-    definition: Localized
+    definition: Localized = field(metadata=_RUNNING_TEXT)
     """What the booklet says about the term."""
     term_en: str | None = None
-    not_in_booklet: Localized | None = None
+    not_in_booklet: Localized | None = field(default=None, metadata=_RUNNING_TEXT)
     """An explanation the dataset adds that the booklet does not give, shown marked as such."""
 
 
@@ -198,7 +203,7 @@ class Reference:
     DOI: str | None = None
     ISBN: str | None = None
     URL: str | None = None
-    note: Localized | None = None
+    note: Localized | None = field(default=None, metadata=_RUNNING_TEXT)
     """What a careful bibliographer should know, in Danish and English like every text."""
     sources: tuple[str, ...] = ()
     replaces: bool = False
@@ -210,7 +215,7 @@ class Meta:
     """The dataset's own description: the publication it holds and its version."""
 
     dataset_version: str
-    description: Localized
+    description: Localized = field(metadata=_RUNNING_TEXT)
     booklet: Reference
     pages: int | None = field(default=None, metadata={"min": 1})
 
@@ -261,6 +266,8 @@ class RecordField:
     pattern_means: str | None
     """What a value matching `pattern` is, for messages: "a slug (...)"."""
     minimum: int | None
+    one_line: bool
+    """Whether its texts must be one line (all but running texts: see _RUNNING_TEXT)."""
 
 
 @cache
@@ -276,6 +283,7 @@ def record_fields(record_type: type) -> tuple[RecordField, ...]:
             pattern=item.metadata.get("pattern"),
             pattern_means=item.metadata.get("pattern_means"),
             minimum=item.metadata.get("min"),
+            one_line=item.metadata.get("lines") != "many",
         )
         for item in fields(record_type)
         if not item.metadata.get("internal")

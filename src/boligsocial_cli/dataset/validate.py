@@ -82,6 +82,31 @@ def _expected(hint: Any) -> str:  # noqa: PLR0911 - one return per kind of hint
     return str(hint)  # pragma: no cover - every hint in the model is covered above
 
 
+LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+"""Every character that ends a line (those str.splitlines splits at), not only LF."""
+
+_LINE_BREAK_NAMES = {
+    "\n": "LF",
+    "\r": "CR",
+    "\v": "VT",
+    "\f": "FF",
+    "\x1c": "FS",
+    "\x1d": "GS",
+    "\x1e": "RS",
+    "\x85": "NEL",
+    "\u2028": "LINE SEPARATOR",
+    "\u2029": "PARAGRAPH SEPARATOR",
+}
+
+
+def _line_break_message(line_break: str) -> str:
+    name = _LINE_BREAK_NAMES[line_break]
+    return (
+        f"must be one line, but holds a line break (U+{ord(line_break):04X} {name}); a block "
+        "scalar ('>' or '|') ends in one: write '>-', or the text on one line"
+    )
+
+
 @dataclass(slots=True)
 class _Checker:
     """Walks raw data beside the model's type hints, collecting located problems."""
@@ -95,19 +120,21 @@ class _Checker:
         self.problems.append(Problem(self.file, message, line=line, path=path))
 
     def check_value(  # noqa: PLR0912 - one branch per kind of type hint
-        self, hint: Any, value: Any, where: tuple[object, object, str]
+        self, hint: Any, value: Any, where: tuple[object, object, str], *, one_line: bool = True
     ) -> None:
         container, member, path = where
         inner = _optional_inner(hint)
         if inner is not None:
             if value is not None:
-                self.check_value(inner, value, where)
+                self.check_value(inner, value, where, one_line=one_line)
             return
         if hint is str:
             if not isinstance(value, str):
                 self.report(container, member, path, f"expected text, got {describe_value(value)}")
             elif not value.strip():
                 self.report(container, member, path, "must not be empty")
+            elif one_line and (line_break := LINE_BREAK.search(value)):
+                self.report(container, member, path, _line_break_message(line_break.group()))
         elif hint is bool:
             if not isinstance(value, bool):
                 self.report(
@@ -142,12 +169,17 @@ class _Checker:
                 item_path = f"{path}[{index}]"
                 if isinstance(item, dict):
                     item_path = _label(item_path, item)
-                self.check_value(item_hint, item, (value, index, item_path))
+                self.check_value(item_hint, item, (value, index, item_path), one_line=one_line)
         elif isinstance(hint, type) and is_dataclass(hint):
-            self.check_record(hint, value, where)
+            self.check_record(hint, value, where, one_line=one_line)
 
     def check_record(
-        self, record_type: type, value: Any, where: tuple[object, object, str]
+        self,
+        record_type: type,
+        value: Any,
+        where: tuple[object, object, str],
+        *,
+        one_line: bool = True,
     ) -> None:
         container, member, path = where
         if not isinstance(value, dict):
@@ -175,7 +207,12 @@ class _Checker:
                     self.report(value, None, field_path, "missing (required)")
                 continue
             field_value = value[item.key]
-            self.check_value(item.hint, field_value, (value, item.key, field_path))
+            self.check_value(
+                item.hint,
+                field_value,
+                (value, item.key, field_path),
+                one_line=one_line and item.one_line,
+            )
             if (
                 item.pattern
                 and isinstance(field_value, str)

@@ -18,7 +18,7 @@ from boligsocial_cli.model import (
 from boligsocial_cli.query import FindingCounts
 from boligsocial_cli.store.store import SearchHit
 
-from .safe_text import escape_control, escape_json_controls
+from .safe_text import escape_control, escape_json_controls, has_control
 
 Row = dict[str, Any]
 
@@ -160,10 +160,34 @@ def export_json(rows: Sequence[Row], columns: Sequence[str]) -> str:  # noqa: AR
 
 
 def export_yaml(rows: Sequence[Row], columns: Sequence[str]) -> str:  # noqa: ARG001 - a registry signature
-    """A YAML list, UTF-8 letters kept, keys in record order."""
+    """A YAML list, UTF-8 letters kept, keys in record order; every string reads back exactly.
+
+    A string with a control, line-separator or format character (U+0085, U+202E, …) is
+    written double-quoted with those characters escaped: PyYAML would write some of them
+    raw, and a reader turns a raw U+0085 into a line break (or a space).
+    """
     import yaml  # noqa: PLC0415 - only this format needs it
 
-    return yaml.safe_dump(list(rows), allow_unicode=True, sort_keys=False, width=1000)
+    class ExactDumper(yaml.SafeDumper):
+        def write_double_quoted(self, text: str, split: bool = True) -> None:
+            if not has_control(text):
+                super().write_double_quoted(text, split)
+                return
+            self.allow_unicode = False  # so that the emitter escapes every such character
+            try:
+                super().write_double_quoted(text, split)
+            finally:
+                self.allow_unicode = True
+
+    def represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+        style = '"' if has_control(text) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+    ExactDumper.add_representer(str, represent_text)
+    dumped: str = yaml.dump(
+        list(rows), Dumper=ExactDumper, allow_unicode=True, sort_keys=False, width=1000
+    )
+    return dumped
 
 
 def export_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:

@@ -41,6 +41,11 @@ def escape_control(text: str) -> str:
     return _CONTROL.sub(_escaped, text)
 
 
+def has_control(text: str) -> bool:
+    """Whether `escape_control` would change `text`: it holds a control or format character."""
+    return _CONTROL.search(text) is not None
+
+
 def one_line(text: str) -> str:
     """`escape_control` with every line break escaped too (LF as \\n): one message, one line."""
     return _LINE_BREAK_OR_CONTROL.sub(
