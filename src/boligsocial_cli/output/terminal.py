@@ -6,8 +6,11 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.panel import Panel
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -118,10 +121,53 @@ def evidence_badge(kind: EvidenceKind, dataset: Dataset, lang: Lang) -> Text:
 
 def _origin_mark(origin: str, lang: Lang, *, with_file: bool = False) -> Text:
     """Marks records from outside the bundled, curated data (optionally naming the file)."""
-    if origin in ("", BUNDLED_LABEL):
+    if not is_own(origin):
         return Text()
     where = f": {escape_control(origin)}" if with_file else ""
     return Text(f" [{label('not_curated', lang)}{where}]", style="italic red")
+
+
+def is_own(origin: str) -> bool:
+    """Whether a record comes from outside the bundled, curated data."""
+    return origin not in ("", BUNDLED_LABEL)
+
+
+class OwnDataBlock:
+    """A renderable whose every line, wrapped ones too, starts with the own-data gutter.
+
+    The `[egne data]` mark names a record's origin once; the gutter is on every line it
+    takes up, so no text in it can print lines that pass for the booklet's.
+    """
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    @staticmethod
+    def _gutter(console: Console) -> Segment:
+        bar = "┃ " if console.encoding.lower().startswith("utf") else "| "
+        return Segment(bar, Style.parse("bold red"))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width - OWN_DATA_GUTTER, 1)
+        lines = console.render_lines(self.renderable, options.update(width=width), pad=False)
+        gutter = self._gutter(console)
+        for line in lines:
+            yield gutter
+            yield from line
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        inner = Measurement.get(console, options, self.renderable)
+        return Measurement(inner.minimum + OWN_DATA_GUTTER, inner.maximum + OWN_DATA_GUTTER)
+
+
+OWN_DATA_GUTTER = 2
+"""The columns the own-data gutter takes: a bar and a space."""
+
+
+def marked_if_own(renderable: RenderableType, origin: str) -> RenderableType:
+    """`renderable` in an OwnDataBlock if `origin` is outside the bundled data."""
+    return OwnDataBlock(renderable) if is_own(origin) else renderable
 
 
 def cited_forms(dataset: Dataset) -> Callable[[Sequence[str]], str]:
@@ -154,7 +200,7 @@ def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
             _theme_name(row, lang),
             str(row["findings"]),
             str(row["effects"]),
-            literal(row["summary"]),
+            marked_if_own(literal(row["summary"]), row["origin"]),
         )
     return table
 
@@ -212,7 +258,7 @@ def findings_table(
             literal(finding.id),
             literal(finding.theme),
             evidence_badge(finding.evidence, dataset, lang),
-            summary,
+            marked_if_own(summary, finding.origin),
             literal(cite(finding.citations)),
         )
     return table
@@ -230,14 +276,13 @@ def findings_stacked(
         heading.append_text(evidence_badge(finding.evidence, dataset, lang))
         heading.append(f" {escape_control(finding.theme)}", style="dim")
         heading.append_text(_origin_mark(finding.origin, lang))
-        parts.append(heading)
-        parts.append(literal(finding.summary.in_lang(lang)))
+        entry: list[RenderableType] = [heading, literal(finding.summary.in_lang(lang))]
         citation = cite(finding.citations)
         if citation:
-            parts.append(literal(citation, "cyan"))
+            entry.append(literal(citation, "cyan"))
         if long:
-            parts.append(_quote_line(finding, lang))
-        parts.append(Text())
+            entry.append(_quote_line(finding, lang))
+        parts.extend((marked_if_own(Group(*entry), finding.origin), Text()))
     return Group(*parts)
 
 
@@ -247,7 +292,7 @@ def finding_detail(
     lang: Lang,
     bibliography: str | None = None,
     quote_citation: str | None = None,
-) -> Group:
+) -> RenderableType:
     """Everything about one finding: summary, quote, page, evidence kind, qualifiers, references.
 
     The quote is followed by its citation in a style, if given, else by its page.
@@ -296,7 +341,7 @@ def finding_detail(
             else literal("\n".join(reference.cited_as for reference in cited))
         )
         parts.append(Panel(body, title=label("references", lang), title_align="left"))
-    return Group(*parts)
+    return marked_if_own(Group(*parts), finding.origin)
 
 
 def _page_line(quote: str, page: int, lang: Lang) -> Text:
@@ -449,7 +494,8 @@ def themes_view(rows: Sequence[Row], lang: Lang, width: int) -> RenderableType:
         heading.append_text(_origin_mark(row["origin"], lang))
         counts = Text(f"{label('findings', lang)}: {row['findings']} · ", style="dim")
         counts.append(f"{label('effects', lang)}: {row['effects']}", style="green")
-        entries.extend((heading, counts, literal(row["summary"]), Text()))
+        block = Group(heading, counts, literal(row["summary"]))
+        entries.extend((marked_if_own(block, row["origin"]), Text()))
     return Group(*entries)
 
 
