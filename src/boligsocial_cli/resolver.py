@@ -19,9 +19,18 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from .errors import UsageError
+from .errors import UsageError, listed
 from .formats import BibliographyFormat, DocumentFormat, OutputFormat, PageFormat
-from .model import EvidenceKind, EvidenceKindInfo, Finding, GlossaryEntry, Lang, Reference, Theme
+from .model import (
+    Dataset,
+    EvidenceKind,
+    EvidenceKindInfo,
+    Finding,
+    GlossaryEntry,
+    Lang,
+    Reference,
+    Theme,
+)
 from .query import fold
 
 T = TypeVar("T")
@@ -198,7 +207,7 @@ def unknown(what: str, typed: str, choices: Sequence[Choice[T]]) -> UsageError:
     """The error for a name that matches nothing: the closest choice, and every choice."""
     suggestion = suggest(typed, choices)
     hint = _MESSAGES["hint"].format(suggestion=suggestion.id) if suggestion else ""
-    shown = ", ".join(choice.id for choice in choices)
+    shown = listed([choice.id for choice in choices])
     return UsageError(_MESSAGES["unknown"].format(what=what, typed=typed, hint=hint, choices=shown))
 
 
@@ -266,6 +275,44 @@ def reference_choices(references: Sequence[Reference]) -> tuple[Choice[Reference
 def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
     """A work by id or a form people type: "Christensen 2018b", "SBi 2018:09", "glad"."""
     return resolve("reference", typed, reference_choices(references))
+
+
+@dataclass(frozen=True, slots=True)
+class Shadow:
+    """A name by which a record cannot be reached, because an id or another name is the same."""
+
+    kind: str
+    """'theme' or 'reference'."""
+    record: str
+    """The id of the record whose name it is."""
+    name: str
+    other: str
+    """The id of the record whose id or name it equals."""
+    of_id: bool
+    """Whether it equals the other's id (which wins), or its name (then it is ambiguous)."""
+
+
+def shadowed_names(dataset: Dataset) -> tuple[Shadow, ...]:
+    """Theme names and citation forms that, typed, do not lead to their own record alone.
+
+    Each is matched as `resolve` matches it: another record's id wins over it, or another
+    record's name matches it too (ambiguous; told of the later of the two only).
+    """
+    vocabularies: tuple[tuple[str, Sequence[Choice[Any]]], ...] = (
+        ("theme", theme_choices(dataset.themes)),
+        ("reference", reference_choices(dataset.references)),
+    )
+    shadows: list[Shadow] = []
+    for kind, choices in vocabularies:
+        order = {choice.id: index for index, choice in enumerate(choices)}
+        for choice in choices:
+            for name in dict.fromkeys(choice.names):
+                found = [match.id for match in matches(name, choices)]
+                for other in found:
+                    of_id = loose(other) == loose(name)
+                    if other != choice.id and (of_id or order[other] < order[choice.id]):
+                        shadows.append(Shadow(kind, choice.id, name, other, of_id=of_id))
+    return tuple(shadows)
 
 
 def evidence_choices(infos: Sequence[EvidenceKindInfo]) -> tuple[Choice[EvidenceKind], ...]:

@@ -162,6 +162,40 @@ class ValidationReport:
     findings_per_file: tuple[int, ...]
     source_text: Path | None = None
     pages_checked: bool = False
+    warnings: tuple[Problem, ...] = ()
+    """What is valid but misleads: a theme name that is another theme's id, say."""
+
+
+_SHADOW_FIELDS = {"theme": ("themes", "name"), "reference": ("references", "cited_as")}
+
+
+def shadow_warnings(dataset: Dataset, layers: Sequence[Layer]) -> tuple[Problem, ...]:
+    """A warning, at its place, for each name that typed does not lead to its own record."""
+    from boligsocial_cli.resolver import shadowed_names  # noqa: PLC0415 - validate only
+
+    places = {
+        (section, record_id): place
+        for layer in layers
+        for section, by_id in layer.places.items()
+        for record_id, place in by_id.items()
+    }
+    warnings: list[Problem] = []
+    for shadow in shadowed_names(dataset):
+        section, key = _SHADOW_FIELDS[shadow.kind]
+        if shadow.of_id:
+            message = (
+                f"the name {shadow.name!r} is also the id of {shadow.kind} {shadow.other!r}, "
+                f"and an id always wins: typed, it means {shadow.other!r}, not this {shadow.kind}"
+            )
+        else:
+            message = (
+                f"the name {shadow.name!r} is also a name of {shadow.kind} {shadow.other!r}: "
+                "typed, it matches both and is ambiguous"
+            )
+        place = places.get((section, shadow.record))
+        if place is not None:
+            warnings.append(place.problem(message, key))
+    return tuple(warnings)
 
 
 def read_source_text(path: Path) -> SourceText:
@@ -219,4 +253,5 @@ def validate_files(paths: Sequence[Path], against: Path | None = None) -> Valida
         findings_per_file=tuple(per_file[layer.origin] for layer in layers),
         source_text=against,
         pages_checked=source is not None and len(source.page_starts) > 1,
+        warnings=shadow_warnings(dataset, layers),
     )
