@@ -17,6 +17,8 @@ class OutputFormat(StrEnum):
     YAML = "yaml"
     MARKDOWN = "markdown"
     CSV = "csv"
+    CSV_RAW = "csv-raw"
+    """CSV with formula-like cells as they are (`csv` neutralises them for spreadsheets)."""
 
 
 class BibliographyFormat(StrEnum):

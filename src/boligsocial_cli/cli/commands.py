@@ -1086,6 +1086,8 @@ def validate(
     from boligsocial_cli.dataset.load import validate_files  # noqa: PLC0415 - lookups need not import the checks
 
     report = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
+    if report.warnings:
+        report_problems("Warning: ", [str(warning) for warning in report.warnings])
     _messages().print(escape_control(validation_summary(report)), markup=False)
 
 
@@ -1140,8 +1142,8 @@ _EXPORTED_TABLES = "themes, findings, works, citations, counts, outline, items, 
 
 @app.command()
 def init(
-    path: Annotated[
-        Path,
+    typed: Annotated[
+        str,
         typer.Argument(
             metavar="PATH",
             help="The file to write; it must not exist yet. Example: egne-fund.yaml",
@@ -1153,8 +1155,13 @@ def init(
 
     Example: boligsocial init egne-fund.yaml
     """
-    from boligsocial_cli.dataset.starter import SCHEMA_FILE, starter_text  # noqa: PLC0415 - for this command only
+    from boligsocial_cli.dataset.starter import (  # noqa: PLC0415 - for this command only
+        SCHEMA_FILE,
+        starter_path,
+        starter_text,
+    )
 
+    path = starter_path(typed)
     try:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(starter_text())

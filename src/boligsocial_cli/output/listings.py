@@ -18,7 +18,7 @@ from boligsocial_cli.model import (
 from boligsocial_cli.query import FindingCounts
 from boligsocial_cli.store.store import SearchHit
 
-from .safe_text import escape_control, escape_json_controls, has_control
+from .safe_text import escape_control, escape_json_controls, escape_markdown, has_control
 
 Row = dict[str, Any]
 
@@ -190,15 +190,37 @@ def export_yaml(rows: Sequence[Row], columns: Sequence[str]) -> str:  # noqa: AR
     return dumped
 
 
-def export_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
-    """CSV with a header row (also when there are no rows); lists joined with '; '."""
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell that a spreadsheet (Excel, LibreOffice) runs as a formula starts."""
+
+
+def neutralise_formula(cell: str) -> str:
+    """A text cell that would start a formula, preceded by ' so that spreadsheets show it
+    as text (OWASP's advice for CSV injection); any other cell as it is."""
+    return f"'{cell}" if cell.startswith(FORMULA_START) else cell
+
+
+def _csv(
+    rows: Sequence[Row],
+    columns: Sequence[str],
+    *,
+    formulas: bool,
+    delimiter: str = ",",
+    line_end: str = "\n",
+) -> str:
     import csv  # noqa: PLC0415 - only this format needs it
     import io  # noqa: PLC0415
 
+    def cell(value: Any) -> str:
+        text = _cell(value)
+        return text if formulas or not isinstance(value, str | list) else neutralise_formula(text)
+
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=list(columns), delimiter=delimiter, lineterminator=line_end
+    )
     writer.writeheader()
-    writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+    writer.writerows({key: cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 
@@ -208,24 +230,32 @@ EXCEL_CSV_DELIMITER = ";"
 
 def export_csv_for_excel(rows: Sequence[Row], columns: Sequence[str]) -> str:
     """CSV as Excel opens it in a Danish locale: a byte order mark (so it reads UTF-8, not
-    Windows-1252) and ';' between fields (as a decimal comma leaves ',' to numbers)."""
-    import csv  # noqa: PLC0415 - only this format needs it
-    import io  # noqa: PLC0415
+    Windows-1252) and ';' between fields (as a decimal comma leaves ',' to numbers); formula
+    cells neutralised as in `export_csv`."""
+    text = _csv(rows, columns, formulas=False, delimiter=EXCEL_CSV_DELIMITER, line_end="\r\n")
+    return "\ufeff" + text
 
-    buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer, fieldnames=list(columns), delimiter=EXCEL_CSV_DELIMITER, lineterminator="\r\n"
-    )
-    writer.writeheader()
-    writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
-    return "\ufeff" + buffer.getvalue()
+
+def export_csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """CSV with a header row (also when there are no rows); lists joined with '; '.
+
+    A text cell that starts with = + - @, a tab or CR is written with a ' before it, so that
+    a spreadsheet opening the file shows it rather than running it (see `export_csv_raw`).
+    """
+    return _csv(rows, columns, formulas=False)
+
+
+def export_csv_raw(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """`export_csv` with every cell as it is, formula or not: for programs, not spreadsheets."""
+    return _csv(rows, columns, formulas=True)
 
 
 def export_markdown(rows: Sequence[Row], columns: Sequence[str]) -> str:
-    """A GitHub-flavoured Markdown table (a header also when there are no rows); cells escaped."""
+    """A GitHub-flavoured Markdown table (a header also when there are no rows); every cell
+    escaped by `escape_markdown`, so no text from data is read as markup, HTML or a link."""
 
     def cell(value: Any) -> str:
-        return _cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+        return escape_markdown(_cell(value)).replace("\n", " ")
 
     lines = [
         "| " + " | ".join(columns) + " |",
@@ -242,6 +272,7 @@ LISTING_EXPORTERS: Mapping[OutputFormat, ListingExporter] = {
     OutputFormat.JSON: export_json,
     OutputFormat.YAML: export_yaml,
     OutputFormat.CSV: export_csv,
+    OutputFormat.CSV_RAW: export_csv_raw,
     OutputFormat.MARKDOWN: export_markdown,
 }
 """Every format but `table`, which Rich renders."""
