@@ -211,6 +211,20 @@ BAD_FILES = (
         "A key nested 400 deep", "deep-key.yaml", ("invalid YAML", "nested more than 64"), line=2
     ),
     BadFile(
+        "Line breaks in one-line texts (U+2028 in a summary, CR in a name)",
+        "line-breaks.yaml",
+        (
+            "themes[1] (tryghed).name.da: must be one line, but holds a line break (U+000D CR)",
+            "summary.da: must be one line, but holds a line break (U+2028 LINE SEPARATOR)",
+        ),
+        line=34,
+    ),
+    BadFile(
+        "Saved as UTF-16 (Windows Notepad)",
+        "utf16.yaml",
+        ("not UTF-8 but UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8",),
+    ),
+    BadFile(
         "Markup and control sequences in ids and keys",
         "hostile-ids.yaml",
         (
@@ -511,11 +525,53 @@ def _rows(tmp_path: Path) -> Iterator[str]:
         "| File over 10 MiB (also /dev/zero, an endless pipe) | a sparse 10 MiB + 1 byte file "
         f"made by the test | {_cell(result.stderr)} ({result.exit_code}) |"
     )
+    yield from _made_by_the_test(tmp_path)
     for usage in BAD_USAGE:
         result = invoke(usage.args)
         shown = shlex.join(arg.encode("unicode_escape").decode() for arg in usage.args)
         tried = f"`boligsocial {shown}`"
         yield f"| {usage.problem} | {tried} | {_cell(result.stderr)} ({result.exit_code}) |"
+
+
+def _made_by_the_test(tmp_path: Path) -> Iterator[str]:
+    """Rows for inputs that cannot be fixtures: a FIFO, a device, a NUL, a style that explodes."""
+    os.mkfifo(tmp_path / "pipe.yaml")
+    source = tmp_path / "booklet.txt"
+    source.write_text("Side 1\nBørn får det bedre\x00\n", encoding="utf-8")
+    macros = '<macro name="m0"><text variable="title"/></macro>' + "".join(
+        f'<macro name="m{n}"><text macro="m{n - 1}"/><text macro="m{n - 1}"/></macro>'
+        for n in range(1, 21)
+    )
+    layout = '<layout><text macro="m20"/></layout>'
+    (tmp_path / "expo.csl").write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><info>'
+        "<title>x</title><id>x</id><updated>2020-01-01T00:00:00+00:00</updated></info>"
+        f"{macros}<citation>{layout}</citation><bibliography>{layout}</bibliography></style>",
+        encoding="utf-8",
+    )
+    cases = [
+        (
+            "A named pipe (FIFO) no one writes to",
+            "a FIFO made by the test",
+            ["--data", "pipe.yaml", "findings"],
+        ),
+        ("A device", "`/dev/zero`", ["validate", "/dev/zero"]),
+        (
+            "A NUL in a source text",
+            "a source text made by the test",
+            ["validate", str(ROOT / MINI), "--against", "booklet.txt"],
+        ),
+        (
+            "A CSL style whose 20 macros each call the one before twice",
+            "a 3 KB style made by the test",
+            ["--data", str(ROOT / MINI), "cite", "--style", "expo.csl"],
+        ),
+    ]
+    with contextlib.chdir(tmp_path):
+        for problem, tried, args in cases:
+            result = invoke(args)
+            shown = _cell(result.stderr.replace(str(ROOT) + "/", ""))
+            yield f"| {problem} | {tried} | {shown} ({result.exit_code}) |"
 
 
 def generated_table(tmp_path: Path) -> str:

@@ -101,9 +101,10 @@ _LINE_BREAK_NAMES = {
 
 def _line_break_message(line_break: str) -> str:
     name = _LINE_BREAK_NAMES[line_break]
+    hint = "a block scalar ('>' or '|') ends in one: write '>-', or " if line_break == "\n" else ""
     return (
-        f"must be one line, but holds a line break (U+{ord(line_break):04X} {name}); a block "
-        "scalar ('>' or '|') ends in one: write '>-', or the text on one line"
+        f"must be one line, but holds a line break (U+{ord(line_break):04X} {name}); "
+        f"{hint}write the text on one line"
     )
 
 
