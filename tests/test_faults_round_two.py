@@ -414,3 +414,25 @@ def test_a_long_choice_list_is_cut_with_a_count(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.BAD_USAGE
     assert result.stderr.endswith(", … and 9,983 more.\n")
     assert len(result.stderr) < 1000
+
+
+OVERLAID = ("--data", MINI, "--data", str(FIXTURES / "overlay-adds.yaml"))
+
+
+@pytest.mark.parametrize("output", ["text", "markdown", "bibtex", "ris", "csl-json"])
+def test_cite_marks_own_works_in_every_format(output: str) -> None:
+    """A work from the user's files says so in every bibliography format: a label after the
+    entry in text and Markdown, a note naming the file in BibTeX, RIS and CSL-JSON."""
+    result = CliRunner().invoke(app, [*OVERLAID, "cite", "Eksempel Kommune 2024", "-f", output])
+    assert result.exit_code == 0, result.output
+    assert "[egne data]" in result.stdout.replace("\\[", "[").replace("\\]", "]")
+    if output in ("bibtex", "ris", "csl-json"):
+        assert "overlay-adds.yaml" in result.stdout
+
+
+def test_search_hits_of_own_data_carry_the_gutter() -> None:
+    result = CliRunner().invoke(app, [*OVERLAID, "search", "lektiecaféen"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if "lokalt-lektiecafe" in line]
+    assert lines
+    assert all(line.startswith("┃ ") for line in lines)

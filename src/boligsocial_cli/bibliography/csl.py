@@ -141,11 +141,27 @@ def verification_note(status: VerificationStatus, lang: Lang) -> str | None:
     return None if note is None else note[lang]
 
 
+def own_data_label(reference: Reference, lang: Lang) -> str | None:
+    """ "[egne data]" for a work from the user's own files, as listings mark it; else None."""
+    from boligsocial_cli.output.terminal import is_own, label  # noqa: PLC0415 - one label place
+
+    return f"[{label('not_curated', lang)}]" if is_own(reference.origin) else None
+
+
+def _tool_notes(reference: Reference, lang: Lang) -> tuple[str, ...]:
+    """What the tool says of a reference: its status, and the user's file it comes from."""
+    own = own_data_label(reference, lang)
+    notes = (
+        verification_note(reference.status, lang),
+        f"{own} {reference.origin}" if own else None,
+    )
+    return tuple(note for note in notes if note)
+
+
 def _notes(reference: Reference, lang: Lang) -> tuple[str, ...]:
-    """The status note and the data's note, both in `lang`."""
-    status_note = verification_note(reference.status, lang)
+    """The tool's notes (status, own file) and the data's note, all in `lang`."""
     data_note = reference.note.in_lang(lang) if reference.note else None
-    return tuple(note for note in (status_note, data_note) if note)
+    return (*_tool_notes(reference, lang), *((data_note,) if data_note else ()))
 
 
 def _unique(references: Iterable[Reference]) -> tuple[Reference, ...]:
@@ -735,11 +751,14 @@ _BOOKLET_FORM: Mapping[Lang, str] = MappingProxyType(
 
 
 def _with_label(entry: str, reference: Reference, style: Style, lang: Lang, markup: _Markup) -> str:
-    """The entry, the booklet's own form where `kort` cannot reproduce it, and its status."""
+    """The entry, the booklet's own form where `kort` cannot reproduce it, its status, and
+    whether it comes from the user's own files."""
     if style is CitationStyle.KORT and entry.replace("et al.", "m.fl.") != reference.cited_as:
         entry += markup.escape(f" ({_BOOKLET_FORM[lang]}: {reference.cited_as})")
-    label = verification_label(reference.status, lang)
-    return entry if label is None else f"{entry} {markup.escape(label)}"
+    for label in (verification_label(reference.status, lang), own_data_label(reference, lang)):
+        if label is not None:
+            entry += f" {markup.escape(label)}"
+    return entry
 
 
 def format_text(references: Sequence[Reference], style: Style, lang: Lang) -> str:
@@ -1055,7 +1074,7 @@ def _bibtex_fields(reference: Reference, entry_type: str, lang: Lang) -> list[tu
     add("langid", bibtex_langid(reference.language))
     add("doi", reference.DOI, verbatim=True)
     add("url", reference.URL, verbatim=True)
-    add("note", verification_note(reference.status, lang))
+    add("note", " ".join(_tool_notes(reference, lang)))
     add("annotation", reference.note.in_lang(lang) if reference.note else None)
     return fields
 

@@ -569,7 +569,7 @@ def search_view(answer: SearchAnswer, dataset: Dataset, lang: Lang) -> Group:
         snippet = literal(hit.snippet.text)
         for start, end in hit.snippet.marks:
             snippet.stylize("bold reverse", start, end)
-        parts.extend((heading, snippet, Text()))
+        parts.extend((marked_if_own(Group(heading, snippet), hit.origin), Text()))
     shown = label("hits_of", lang).format(shown=len(answer.hits), total=answer.total)
     parts.append(Text(shown, style="dim"))
     return Group(*parts)
