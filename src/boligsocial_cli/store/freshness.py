@@ -52,10 +52,11 @@ def describe(path: Path, now_ns: int) -> Source | None:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # a directory cannot even be wrapped in a file object
+        os.close(fd)
+        return None
     with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None
         digest = hashlib.sha256()
         while chunk := stream.read(_CHUNK):
             digest.update(chunk)
