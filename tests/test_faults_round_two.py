@@ -21,14 +21,14 @@ from boligsocial_cli.cli import app
 from boligsocial_cli.errors import ExitCode
 from boligsocial_cli.output.listings import export_csv, export_yaml
 from boligsocial_cli.output.safe_text import escape_control, one_line
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, TERMINAL
 
 MINI = str(FIXTURES / "mini.yaml")
 MINI_TEXT = (FIXTURES / "mini.yaml").read_text(encoding="utf-8")
 
 
 def invoke(*args: str, columns: str = "100") -> Result:
-    return CliRunner().invoke(app, list(args), env={"COLUMNS": columns})
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": columns, **TERMINAL})
 
 
 def dataset_with(tmp_path: Path, old: str, new: str, name: str = "data.yaml") -> Path:
@@ -112,7 +112,7 @@ def test_every_line_of_own_data_is_marked(command: tuple[str, ...], columns: str
     no line of the booklet's (here mini's, laid under) does unless mini is own data too."""
     overlay = str(FIXTURES / "overlay-adds.yaml")
     result = CliRunner().invoke(
-        app, ["--data", MINI, "--data", overlay, *command], env={"COLUMNS": columns}
+        app, ["--data", MINI, "--data", overlay, *command], env={"COLUMNS": columns, **TERMINAL}
     )
     assert result.exit_code == 0, result.output
     text = result.stdout
@@ -139,7 +139,7 @@ def test_own_data_gutter_is_on_wrapped_lines(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app,
         ["--data", MINI, "--data", str(overlay), "show", "lokalt-lektiecafe"],
-        env={"COLUMNS": "40"},
+        env={"COLUMNS": "40", **TERMINAL},
     )
     lines = [line for line in result.stdout.splitlines() if "Ord" in line]
     assert len(lines) > 5
@@ -431,7 +431,9 @@ def test_cite_marks_own_works_in_every_format(output: str) -> None:
 
 
 def test_search_hits_of_own_data_carry_the_gutter() -> None:
-    result = CliRunner().invoke(app, [*OVERLAID, "search", "lektiecaféen"], env={"COLUMNS": "100"})
+    result = CliRunner().invoke(
+        app, [*OVERLAID, "search", "lektiecaféen"], env={"COLUMNS": "100", **TERMINAL}
+    )
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stdout.splitlines() if "lokalt-lektiecafe" in line]
     assert lines
