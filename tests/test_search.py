@@ -9,6 +9,7 @@ with typos and æ/ø/å written as ae/oe/aa or a/o.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -198,3 +199,28 @@ def _texts(hit: SearchHit) -> tuple[str, ...]:
         finding = next(f for f in dataset.findings if f.id == hit.record_id)
         return (finding.summary.da, finding.summary.en, finding.quote)
     return (hit.snippet.text,)
+
+
+def test_hits_from_ones_own_data_say_so(tmp_path: Path) -> None:
+    """A theme, a context passage or a work from the user's file carries that file as origin;
+    the booklet's carry `bundled`, as in every other view."""
+    own = tmp_path / "egne.yaml"
+    own.write_text(
+        "extends: bundled\n"
+        "themes:\n"
+        "  - id: lokalt\n"
+        "    name: {da: Lokale erfaringer, en: Local experience}\n"
+        "    summary: {da: Vores egne lektiecaféer., en: Our own homework clubs.}\n"
+        "    context:\n"
+        "      - text: {da: Lektiecaféer i kælderen., en: Homework clubs in the basement.}\n"
+        "        quote: Lektiecaféer i kælderen\n"
+        "        page: 1\n",
+        encoding="utf-8",
+    )
+    answer = open_store([own], env={"BOLIGSOCIAL_NO_CACHE": "1"}).search("lektiecafeer")
+    assert {(hit.kind.value, hit.origin) for hit in answer.hits} == {
+        ("theme", str(own)),
+        ("context", str(own)),
+    }
+    booklet = open_store([own], env={"BOLIGSOCIAL_NO_CACHE": "1"}).search("sundhedsplejerske")
+    assert {hit.origin for hit in booklet.hits} == {"bundled"}

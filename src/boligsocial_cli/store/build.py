@@ -40,7 +40,7 @@ CREATE INDEX citations_by_work ON citations(work);
 CREATE TABLE counts(theme TEXT NOT NULL, evidence TEXT NOT NULL, n INTEGER NOT NULL) STRICT;
 CREATE TABLE items(
     rowid INTEGER PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL,
-    part INTEGER NOT NULL, page INTEGER, texts TEXT NOT NULL) STRICT;
+    part INTEGER NOT NULL, page INTEGER, texts TEXT NOT NULL, origin TEXT NOT NULL) STRICT;
 CREATE VIRTUAL TABLE fulltext USING fts5(own, related, tokenize='trigram');
 CREATE TABLE vocabulary(word TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
 CREATE TABLE rendered(key TEXT PRIMARY KEY, text TEXT NOT NULL) STRICT;
@@ -62,6 +62,8 @@ class Item:
     related: str = ""
     """For a finding, its theme's and cited works' names, folded: `findings --search`
     looks in these too (query.searchable_finding_text)."""
+    origin: str = ""
+    """The file the record came from (see model.py), so a hit from one's own data is marked."""
 
 
 def _localized(*values: Localized | None) -> list[str]:
@@ -77,14 +79,24 @@ def _reference_texts(reference: Reference) -> list[str]:
     return [reference.cited_as, *names, *filter(None, fields)]
 
 
-def _item(kind: HitKind, record_id: str, part: int, page: int | None, texts: Iterable[str]) -> Item:
+def _item(
+    kind: HitKind,
+    record_id: str,
+    part: int,
+    page: int | None,
+    texts: Iterable[str],
+    origin: str = "",
+) -> Item:
     shown = tuple(texts)
-    return Item(kind, record_id, part, page, shown, fold(" ".join(shown)))
+    return Item(kind, record_id, part, page, shown, fold(" ".join(shown)), origin=origin)
 
 
-def _passage_items(kind: HitKind, owner: str, passages: Sequence[Passage]) -> Iterator[Item]:
+def _passage_items(
+    kind: HitKind, owner: str, passages: Sequence[Passage], origin: str = ""
+) -> Iterator[Item]:
     for index, passage in enumerate(passages):
-        yield _item(kind, owner, index, passage.page, (*_localized(passage.text), passage.quote))
+        texts = (*_localized(passage.text), passage.quote)
+        yield _item(kind, owner, index, passage.page, texts, origin)
 
 
 def items(dataset: Dataset) -> Iterator[Item]:
@@ -96,20 +108,23 @@ def items(dataset: Dataset) -> Iterator[Item]:
         cited = [works[c] for c in finding.citations if c in works]
         own = searchable_finding_text(finding, None, ())
         related = searchable_finding_text(None, theme, cited)
-        yield Item(HitKind.FINDING, finding.id, 0, finding.page, (), own, related)
+        yield Item(HitKind.FINDING, finding.id, 0, finding.page, (), own, related, finding.origin)
     for theme in dataset.themes:
-        yield _item(HitKind.THEME, theme.id, 0, None, _localized(theme.name, theme.summary))
-        yield from _passage_items(HitKind.CONTEXT, theme.id, theme.context)
+        names = _localized(theme.name, theme.summary)
+        yield _item(HitKind.THEME, theme.id, 0, None, names, theme.origin)
+        yield from _passage_items(HitKind.CONTEXT, theme.id, theme.context, theme.origin)
+    base = dataset.meta.booklet.origin  # the first file's: only it may hold these sections
     for section in dataset.background:
-        yield from _passage_items(HitKind.BACKGROUND, section.id, section.passages)
+        yield from _passage_items(HitKind.BACKGROUND, section.id, section.passages, base)
     for challenge in dataset.challenges:
         texts = (*_localized(challenge.text), challenge.quote)
-        yield _item(HitKind.CHALLENGE, challenge.id, 0, challenge.page, texts)
+        yield _item(HitKind.CHALLENGE, challenge.id, 0, challenge.page, texts, base)
     for entry in dataset.glossary:
         texts = (entry.term, *filter(None, (entry.term_en,)), *_localized(entry.definition))
-        yield _item(HitKind.GLOSSARY, entry.term, 0, None, texts)
+        yield _item(HitKind.GLOSSARY, entry.term, 0, None, texts, base)
     for reference in (dataset.meta.booklet, *dataset.references):
-        yield _item(HitKind.REFERENCE, reference.id, 0, None, _reference_texts(reference))
+        described = _reference_texts(reference)
+        yield _item(HitKind.REFERENCE, reference.id, 0, None, described, reference.origin)
 
 
 _WORD = re.compile(r"[^\W_]{3,}")
@@ -207,9 +222,11 @@ def write(
     for rowid, item in enumerate(items(dataset), start=1):
         vocabulary.update(_WORD.findall(item.own))
         shown = json.dumps(item.texts, ensure_ascii=False)
-        rows.append((rowid, item.kind.value, item.record_id, item.part, item.page, shown))
+        rows.append(
+            (rowid, item.kind.value, item.record_id, item.part, item.page, shown, item.origin)
+        )
         texts.append((rowid, item.own, item.related))
-    connection.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)", rows)
+    connection.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     connection.executemany("INSERT INTO fulltext(rowid, own, related) VALUES (?, ?, ?)", texts)
     connection.executemany("INSERT INTO vocabulary VALUES (?)", ((word,) for word in vocabulary))
     connection.execute("COMMIT")

@@ -45,7 +45,7 @@ from .snippets import Snippet, finding_texts, snippet_for
 
 T = TypeVar("T")
 
-SCHEMA = "boligsocial-store 1"
+SCHEMA = "boligsocial-store 2"
 """Changed whenever the tables change: a database of another schema is rebuilt."""
 
 
@@ -472,7 +472,7 @@ def _items(db: sqlite3.Connection, rowids: Sequence[int]) -> list[Any]:
     found = {
         row[0]: row
         for row in db.execute(
-            "SELECT rowid, kind, record_id, part, page, texts FROM items "
+            "SELECT rowid, kind, record_id, part, page, texts, origin FROM items "
             "WHERE rowid IN (SELECT value FROM json_each(?))",
             (json.dumps(list(rowids)),),
         )
@@ -498,7 +498,7 @@ def _answer(
         )
     }
     hits = []
-    for rowid, kind, record_id, part, page, texts in rows:
+    for rowid, kind, record_id, part, page, texts, origin in rows:
         finding = found.get(rowid - 1)
         shown = finding_texts(finding) if finding else json.loads(texts)
         if not isinstance(shown, list | tuple) or not all(isinstance(t, str) for t in shown):
@@ -512,7 +512,7 @@ def _answer(
                 snippet=snippet_for(tuple(shown), terms),
                 evidence=finding.evidence if finding else None,
                 theme=finding.theme if finding else None,
-                origin=finding.origin if finding else "",
+                origin=finding.origin if finding else str(origin),
             )
         )
     return SearchAnswer(terms, tuple(hits), total)
