@@ -107,6 +107,9 @@ def test_every_document_format_has_a_renderer() -> None:
         (CitationStyle.HARVARD, Lang.DA, "(Christensen, uden år, s. 3)"),
         # Chicago author-date gives the page number bare after a comma, no label.
         (CitationStyle.CHICAGO, Lang.EN, "(Christensen, n.d., 3)"),
+        # kort: the booklet's own in-text form, then the locale's short page label.
+        (CitationStyle.KORT, Lang.DA, "(Christensen, u.å., s. 3)"),
+        (CitationStyle.KORT, Lang.EN, "(Christensen, n.d., p. 3)"),
     ],
 )
 def test_a_quote_is_cited_to_the_booklet_at_its_page(
