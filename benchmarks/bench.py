@@ -214,12 +214,17 @@ def write_synthetic(findings: int) -> list[Path]:
 
 @dataclass(slots=True)
 class Case:
-    """One command to time, and what to do before each run of it."""
+    """One command to time, and what to do before each run of it.
+
+    A case that `serves_mcp` is an MCP server: it is timed from its start to its answer to
+    the first tool call (see `first_mcp_answer`), not to its exit.
+    """
 
     label: str
     argv: tuple[str, ...]
     before: Callable[[], None] | None = None
     prints: bool = True
+    serves_mcp: bool = False
     seconds: list[float] = field(default_factory=list)
     peak_kib: int | None = None
 
@@ -240,10 +245,60 @@ def _environment() -> dict[str, str]:
     return env
 
 
+MCP_FIRST_CALL = {"name": "list_findings", "arguments": {"themes": ["kriminalitet"]}}
+"""The first question the MCP server is timed to: the bundled lookup's, as a tool call."""
+
+
+def first_mcp_answer(argv: Sequence[str], env: dict[str, str]) -> float:
+    """Start an MCP server, initialize it and make one tool call over stdio, as an assistant
+    does on start-up; seconds from the start to the call's answer. Plain JSON-RPC lines, so
+    the client's own start and imports are not timed."""
+    messages: list[dict[str, Any]] = [
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": MCP_FIRST_CALL},
+    ]
+    initialize: dict[str, Any] = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "bench.py", "version": "1"},
+        },
+    }
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    )
+    stdin, stdout = process.stdin, process.stdout
+    if stdin is None or stdout is None:  # pipes were asked for: for the type checker
+        raise SystemExit("no pipes to the server")
+    answers: dict[Any, Any] = {}
+    for message in (initialize, *messages):
+        stdin.write(json.dumps(message).encode() + b"\n")
+        stdin.flush()
+        while "id" in message and message["id"] not in answers:
+            line = stdout.readline()
+            if not line:
+                raise SystemExit(f"{' '.join(argv)}: the server closed its output")
+            answer = json.loads(line)
+            answers[answer.get("id")] = answer
+    elapsed = time.perf_counter() - start
+    stdin.close()
+    process.wait(timeout=30)
+    result = answers[2].get("result") or {}
+    if "error" in answers[2] or result.get("isError") or not result.get("structuredContent"):
+        raise SystemExit(f"{' '.join(argv)}: no answer to the first call: {answers[2]}")
+    return elapsed
+
+
 def run_once(case: Case, env: dict[str, str]) -> float:
     """Run the case's command once; its wall time in seconds."""
     if case.before:
         case.before()
+    if case.serves_mcp:
+        return first_mcp_answer(case.argv, env)
     start = time.perf_counter()
     process = subprocess.Popen(
         case.argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
@@ -264,6 +319,12 @@ def check(case: Case, env: dict[str, str]) -> float:
         case.before()
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         argv = (str(TIME), "-f", "%M", "-o", rss.name, *case.argv) if TIME.exists() else case.argv
+        if case.serves_mcp:
+            elapsed = first_mcp_answer(argv, env)
+            peak = rss.read().strip()
+            if peak.isdigit():
+                case.peak_kib = int(peak)
+            return elapsed
         start = time.perf_counter()
         result = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
         elapsed = time.perf_counter() - start
@@ -457,6 +518,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cite": case("boligsocial cite", "cite"),
         "bibtex": case("boligsocial cite --format bibtex", "cite", "--format", "bibtex"),
         "search": case("boligsocial search fritidsjob unge", "search", "fritidsjob", "unge"),
+        "mcp": Case(
+            "boligsocial mcp, start to the answer to list_findings(themes=[kriminalitet])",
+            (tool, "mcp"),
+            serves_mcp=True,
+        ),
     }
     data = {
         size: tuple(part for path in paths for part in ("--data", str(path)))
@@ -530,6 +596,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         Row(bundled["cite"], to_floor, max_ratio=1.4),
         Row(bundled["bibtex"], to_floor, max_ratio=1.4),
         Row(bundled["search"], to_floor),
+        Row(bundled["mcp"], to_lookup),
         *(Row(c, to_lookup, max_ratio=1.3 if size == BIG else None) for size, c in warm.items()),
         *(Row(c, to_lookup, max_ratio=2.0) for key, c in big.items() if key != "cite"),
         *(Row(big["cite"], max_seconds=3.0) for _ in [0] if big),

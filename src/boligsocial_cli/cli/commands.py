@@ -1179,6 +1179,19 @@ def init(
     _messages().print(escape_control(wrote), markup=False)  # the path is the user's text
 
 
+@app.command()
+def mcp(ctx: typer.Context) -> None:
+    """Serve the evidence to AI assistants (Claude Desktop, VS Code, Cursor …) over the Model
+    Context Protocol on stdin/stdout. Needs: pip install 'boligsocial-cli[mcp]'.
+
+    Example: boligsocial --data egne.yaml mcp
+    """
+    from boligsocial_cli.mcp_server import serve  # noqa: PLC0415 - the server for this command only
+
+    _store(ctx)  # a broken dataset file is reported now, with its place, not by a tool later
+    serve(lambda: _store(ctx))  # each request asks the store anew: edits are served
+
+
 def main() -> None:
     """Console-script entry point."""
     stdout = sys.stdout

@@ -16,14 +16,24 @@ DATA_ENV = "BOLIGSOCIAL_DATA"
 BUNDLED_LABEL = BaseDataset.BUNDLED.value
 
 
-def bundled_dataset_path() -> Path:
-    """The dataset that ships inside the package."""
-    beside = Path(__file__).parent.parent / "data" / "findings.yaml"
+def _packaged(name: str) -> Path:
+    """A file in the package's `data` folder."""
+    beside = Path(__file__).parent.parent / "data" / name
     if beside.is_file():  # an unpacked package, as pip installs it: no importlib.resources
         return beside
     from importlib import resources  # noqa: PLC0415 - a zipped package, say
 
-    return Path(str(resources.files("boligsocial_cli") / "data" / "findings.yaml"))
+    return Path(str(resources.files("boligsocial_cli") / "data" / name))
+
+
+def bundled_dataset_path() -> Path:
+    """The dataset that ships inside the package."""
+    return _packaged("findings.yaml")
+
+
+def bundled_booklet_path() -> Path:
+    """The booklet's extracted text that ships inside the package: a form feed per page."""
+    return _packaged("booklet.txt")
 
 
 def origin_label(path: Path) -> str:
