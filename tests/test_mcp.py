@@ -578,3 +578,28 @@ def test_the_readmes_registration_snippets_start_the_server() -> None:
             return {tool.name for tool in (await session.list_tools()).tools}
 
         assert talk(listed, *options, boligsocial=(entry_point,)) == TOOLS
+
+
+def test_started_on_a_terminal_it_says_what_it_is() -> None:
+    """A person who types `boligsocial mcp` is told on stderr that it serves assistants."""
+    import pty  # noqa: PLC0415 - POSIX only, for this test
+    import select  # noqa: PLC0415
+
+    controller, terminal = pty.openpty()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "boligsocial_cli", "mcp"],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(terminal)
+    try:
+        assert server.stderr is not None
+        ready, _, _ = select.select([server.stderr], [], [], 60)  # no message: no hang
+        said = server.stderr.readline() if ready else ""
+    finally:
+        os.close(controller)
+        server.kill()
+        server.wait(timeout=30)
+    assert said.startswith("boligsocial mcp is a server for AI assistants")

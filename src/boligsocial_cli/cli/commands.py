@@ -1187,8 +1187,11 @@ def mcp(ctx: typer.Context) -> None:
     Example: boligsocial --data egne.yaml mcp
     """
     from boligsocial_cli.mcp_server import serve  # noqa: PLC0415 - the server for this command only
+    from boligsocial_cli.mcp_server.texts import ON_A_TERMINAL  # noqa: PLC0415
 
     _store(ctx)  # a broken dataset file is reported now, with its place, not by a tool later
+    if sys.stdin.isatty():  # started by a person, not by an assistant
+        _messages().print(ON_A_TERMINAL, markup=False)
     serve(lambda: _store(ctx))  # each request asks the store anew: edits are served
 
 

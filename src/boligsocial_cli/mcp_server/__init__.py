@@ -11,10 +11,7 @@ from boligsocial_cli.dataset.locations import bundled_booklet_path
 from boligsocial_cli.errors import UsageError
 from boligsocial_cli.store.store import Store
 
-MISSING_SDK = (
-    "boligsocial mcp needs the MCP SDK, which is optional: "
-    "pip install 'boligsocial-cli[mcp]' (or: pipx inject boligsocial-cli mcp)."
-)
+from .texts import MISSING_SDK
 
 
 def serve(open_store: Callable[[], Store]) -> None:

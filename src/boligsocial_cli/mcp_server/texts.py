@@ -1,4 +1,5 @@
-"""What the MCP server says to assistants: its instructions, tool descriptions and prompt.
+"""What the MCP server says: to assistants its instructions, tool descriptions and prompt,
+to people the two messages of `boligsocial mcp`.
 
 Tool descriptions are for the assistant choosing a tool, so they are in English; the
 prompt, which the user may see, is in Danish and English.
@@ -9,6 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from boligsocial_cli.model import EvidenceKindInfo, Lang, Localized
+
+MISSING_SDK = (
+    "boligsocial mcp needs the MCP SDK, which is optional: "
+    "pip install 'boligsocial-cli[mcp]' (or: pipx inject boligsocial-cli mcp)."
+)
+ON_A_TERMINAL = (
+    "boligsocial mcp is a server for AI assistants: it reads Model Context Protocol messages "
+    "on stdin. Register it with your assistant (README: AI assistants); Ctrl-C stops it."
+)
 
 BOOKLET_URI = "boligsocial://booklet"
 BIBLIOGRAPHY_URI = "boligsocial://bibliography"
