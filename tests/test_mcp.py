@@ -355,13 +355,17 @@ def test_cite_in_bibtex_parses_with_one_entry_per_work() -> None:
 
 def test_unknown_ids_are_tool_errors_and_the_server_keeps_serving() -> None:
     """An unknown id or theme answers with the error and the closest match; the next call works."""
-    finding, theme, work, after = talk(
+    ambiguous, finding, theme, work, after = talk(
         calls(
+            ("get_finding", {"id": "fritidsjob"}),
             ("get_finding", {"id": "fritidsjb-tre-gange"}),
             ("get_theme", {"theme": "kriminalitte"}),
             ("cite", {"works": ["Christensen 2017"]}),
             ("get_finding", {"id": "maends-ledighed"}),
         )
+    )
+    assert "'fritidsjob' is ambiguous: it matches fritidsjob-tre-gange-chance, " in error_text(
+        ambiguous
     )
     assert "Unknown finding 'fritidsjb-tre-gange'" in error_text(finding)
     assert "did you mean 'fritidsjob-tre-gange-chance'" in error_text(finding)
