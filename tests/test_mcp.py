@@ -359,7 +359,7 @@ def test_unknown_ids_are_tool_errors_and_the_server_keeps_serving() -> None:
         calls(
             ("get_finding", {"id": "fritidsjob"}),
             ("get_finding", {"id": "fritidsjb-tre-gange"}),
-            ("get_theme", {"theme": "kriminalitte"}),
+            ("get_theme", {"theme": "krimnalitet"}),
             ("cite", {"works": ["Christensen 2017"]}),
             ("get_finding", {"id": "maends-ledighed"}),
         )
@@ -607,3 +607,23 @@ def test_started_on_a_terminal_it_says_what_it_is() -> None:
         server.kill()
         server.wait(timeout=30)
     assert said.startswith("boligsocial mcp is a server for AI assistants")
+
+
+@pytest.mark.parametrize(("theme", "lang"), [("kriminalitet", "en"), ("tryghed", "da")])
+def test_get_theme_is_the_theme_commands_page(invoke: Invoke, theme: str, lang: str) -> None:
+    """get_theme gives what `theme -f json` gives: summary, context passages, and each kind's
+    findings as the CLI lists them; the kinds the CLI leaves out are there, empty."""
+    page = structured(talk(call("get_theme", theme=theme, lang=lang)))
+    printed = cli_json(invoke, "theme", theme, "--lang", lang)
+    assert (page["id"], page["name"], page["summary"]) == (
+        printed["id"],
+        printed["name"],
+        printed["summary"],
+    )
+    assert [
+        (p["text"], p["quote"], p["page"], [w["id"] for w in p["citations"]])
+        for p in page["context"]
+    ] == [(p["text"], p["quote"], p["page"], p["citations"]) for p in printed["context"]]
+    listed = {group["evidence"]: group["findings"] for group in printed["findings"]}
+    for group in page["findings_by_kind"]:
+        same_as_cli_rows(group["findings"], listed.get(group["evidence"], []))
