@@ -621,9 +621,12 @@ def test_get_theme_is_the_theme_commands_page(invoke: Invoke, theme: str, lang: 
         printed["summary"],
     )
     assert [
-        (p["text"], p["quote"], p["page"], [w["id"] for w in p["citations"]])
+        (p["text"], p["quote"], p["page"], [w["id"] for w in p["citations"]], p["citation_note"])
         for p in page["context"]
-    ] == [(p["text"], p["quote"], p["page"], p["citations"]) for p in printed["context"]]
+    ] == [
+        (p["text"], p["quote"], p["page"], p["citations"], p.get("citation_note"))
+        for p in printed["context"]
+    ]
     listed = {group["evidence"]: group["findings"] for group in printed["findings"]}
     for group in page["findings_by_kind"]:
         same_as_cli_rows(group["findings"], listed.get(group["evidence"], []))

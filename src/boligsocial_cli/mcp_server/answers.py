@@ -74,6 +74,8 @@ class FindingAnswer:
     quote: str
     page: int
     citations: tuple[CitedWork, ...]
+    citation_note: str | None
+    """What the booklet says, or leaves unsaid, about the source (e.g. that it names none)."""
     target_group: str | None
     outcome: str | None
     activity: str | None
@@ -101,6 +103,7 @@ class PassageAnswer:
     quote: str
     page: int
     citations: tuple[CitedWork, ...]
+    citation_note: str | None
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,7 @@ class _Explainer:
             quote=finding.quote,
             page=finding.page,
             citations=self.cited(finding.citations),
+            citation_note=self.text(finding.citation_note),
             target_group=self.text(finding.target_group),
             outcome=self.text(finding.outcome),
             activity=self.text(finding.activity),
@@ -274,6 +278,7 @@ class _Explainer:
             quote=passage.quote,
             page=passage.page,
             citations=self.cited(passage.citations),
+            citation_note=self.text(passage.citation_note),
         )
 
 

@@ -26,7 +26,8 @@ BIBLIOGRAPHY_URI = "boligsocial://bibliography"
 _FINDING_FIELDS = (
     "Each finding carries its id, theme, evidence kind (effekt, forandring, vurdering, "
     "forskning) with evidence_meaning saying what that kind is, the summary, the verbatim "
-    "Danish quote with the page it starts on, the works it cites written out, its qualifiers "
+    "Danish quote with the page it starts on, the works it cites written out (and "
+    "citation_note, e.g. when the booklet names no source), its qualifiers "
     "(hedges to keep), and source: 'booklet' for the booklet's own findings, 'own' for the "
     "user's data (origin names the file)."
 )
