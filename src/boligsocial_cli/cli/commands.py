@@ -1198,8 +1198,8 @@ def schema() -> None:
 
 export_app = typer.Typer(
     cls=_BoundaryGroup,
-    help="Write the whole dataset in a form other programs open.\n\n"
-    "Example: boligsocial export sqlite boligsocial.db",
+    help="Write the whole dataset as one file: a page for people (html) or a database for "
+    "programs (sqlite).\n\nExample: boligsocial export html evidens.html",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -1232,6 +1232,44 @@ def export_sqlite(
 
 
 _EXPORTED_TABLES = "themes, findings, works, citations, counts, outline, items, fulltext"
+
+
+@export_app.command("html")
+def export_html(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help="The HTML file to write; it must not exist yet. Example: evidens.html",
+            show_default=False,
+        ),
+    ],
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style",
+            metavar="STYLE",
+            help="Citation style of the bibliography: apa, harvard, chicago, kort, or a CSL "
+            "file. Example: --style harvard",
+        ),
+    ] = "apa",
+    lang: LangOption = Lang.DA,
+) -> None:
+    """One self-contained HTML page of the whole dataset, to open in a browser, offline.
+
+    Themes with their context, every finding with evidence kind, summary, quote, page and
+    references, the evidence map (click a cell to list its findings), search and filters,
+    and the bibliography with copy buttons; Danish or English at a click.
+
+    Example: boligsocial export html evidens.html --lang en
+    """
+    from boligsocial_cli.bibliography.csl import parse_style  # noqa: PLC0415 - citeproc is slow
+    from boligsocial_cli.output.page import page_document  # noqa: PLC0415
+
+    chosen_style = parse_style(style)
+    page = page_document(_whole_dataset(_store(ctx)), chosen_style, lang)
+    _write_file(path, page.encode("utf-8"))
 
 
 @app.command()

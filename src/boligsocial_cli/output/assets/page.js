@@ -1,0 +1,222 @@
+// boligsocial's offline page: reads the data from <script id="data">, shows it as text only
+// (textContent, never innerHTML), and filters the findings as the CLI does.
+"use strict";
+(function () {
+  const DATA = JSON.parse(document.getElementById("data").textContent);
+  const CASEFOLD = JSON.parse(DATA.fold.casefold);
+  const CASEFOLD_RE = new RegExp("[" + Object.keys(CASEFOLD).join("").replace(/[\\\]^-]/g, "\\$&") + "]", "gu");
+  const COMBINING_RE = new RegExp("[" + DATA.fold.combining + "]", "gu");
+  const SPACES_RE = new RegExp("[" + DATA.fold.spaces + "]+", "u");
+  const DIGRAPHS = { aa: "a", ae: "a", oe: "o" };
+  const NON_ASCII = /[^\x00-\x7f]/;
+
+  // query.fold, ported: case, accents and æ/ø/å folded so that ae/a/æ, oe/o/ø, aa/a/å match.
+  function fold(text) {
+    let folded = text.toLowerCase().replace(CASEFOLD_RE, (c) => CASEFOLD[c]);
+    folded = folded.replaceAll("æ", "ae").replaceAll("ø", "oe").replaceAll("å", "aa");
+    folded = folded.normalize("NFKD");
+    if (NON_ASCII.test(folded)) folded = folded.replace(COMBINING_RE, "");
+    folded = folded.replace(/aa|ae|oe/g, (pair) => DIGRAPHS[pair]);
+    return folded.split(SPACES_RE).filter((word) => word !== "").join(" ");
+  }
+  window.boligsocialFold = fold; // for the tests that compare it with Python's
+
+  let lang = DATA.lang;
+  const themes = new Map(DATA.themes.map((theme) => [theme.id, theme]));
+  const kinds = new Map(DATA.kinds.map((kind) => [kind.kind, kind]));
+  const references = new Map(DATA.references.map((ref) => [ref.id, ref]));
+  const label = (key) => DATA.labels[key][lang];
+  const text = (localized) => (localized ? localized[lang] : "");
+
+  function element(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (key === "text") node.textContent = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  function ownMark(origin) {
+    return origin ? element("span", { class: "own", text: " [" + label("not_curated") + ": " + origin + "]" }) : null;
+  }
+
+  function badge(kindId) {
+    const kind = kinds.get(kindId);
+    return element("span", { class: "badge", style: "background:" + kind.colour, text: text(kind.name) });
+  }
+
+  function quote(quoted, page) {
+    return element("blockquote", { lang: "da" }, "“" + quoted + "” ",
+      element("span", { class: "page", lang: lang, text: "(" + label("page") + " " + page + ")" }));
+  }
+
+  function citationLinks(ids) {
+    if (!ids.length) return null;
+    const line = element("p", { class: "citations" });
+    ids.forEach((id, index) => {
+      if (index) line.append("; ");
+      const ref = references.get(id);
+      line.append(element("a", { href: "#ref-" + id, text: ref ? ref.cited_as : id }));
+    });
+    return line;
+  }
+
+  // --- findings -------------------------------------------------------------------------
+  const list = document.getElementById("finding-list");
+  let rendered = [];
+  let haystacks = null;
+
+  function renderFinding(finding) {
+    const theme = themes.get(finding.theme);
+    const heading = element("h3", {}, badge(finding.evidence), " ",
+      element("span", { text: theme ? text(theme.name) : finding.theme }), ownMark(finding.origin));
+    const details = element("dl", { class: "details" });
+    for (const key of ["target_group", "outcome", "activity", "magnitude", "classification_note"]) {
+      if (finding[key]) details.append(element("dt", { text: label(key) }), element("dd", { text: text(finding[key]) }));
+    }
+    if (finding.qualifiers.length) {
+      details.append(element("dt", { text: label("qualifiers") }),
+        element("dd", { lang: "da", text: finding.qualifiers.map((q) => "“" + q + "”").join(", ") }));
+    }
+    return element("article", { class: "finding", id: "finding-" + finding.id },
+      heading, element("p", { text: text(finding.summary) }), quote(finding.quote, finding.page),
+      details.childElementCount ? details : null, citationLinks(finding.citations),
+      element("p", { class: "finding-id", text: finding.id }));
+  }
+
+  function renderFindings() {
+    const fragment = document.createDocumentFragment();
+    rendered = DATA.findings.map((finding) => fragment.appendChild(renderFinding(finding)));
+    list.replaceChildren(fragment);
+  }
+
+  // The texts a search looks in, as query._own_text, _theme_text and _reference_text.
+  function haystack(finding) {
+    const own = [finding.id, finding.quote, finding.summary.da, finding.summary.en, ...finding.qualifiers];
+    for (const key of ["target_group", "outcome", "activity", "magnitude"]) {
+      if (finding[key]) own.push(finding[key].da, finding[key].en);
+    }
+    const theme = themes.get(finding.theme);
+    const parts = [fold(own.join(" ")), theme ? fold([theme.id, theme.name.da, theme.name.en].join(" ")) : ""];
+    for (const id of finding.citations) {
+      const ref = references.get(id);
+      parts.push(ref ? fold([ref.id, ref.cited_as, ref.title, ...ref.authors].join(" ")) : "");
+    }
+    return parts.join(" ");
+  }
+
+  const search = document.getElementById("search");
+  const themeFilter = document.getElementById("theme-filter");
+  const kindFilter = document.getElementById("kind-filter");
+
+  function applyFilters() {
+    const words = fold(search.value).split(" ").filter((word) => word !== "");
+    if (words.length && haystacks === null) haystacks = DATA.findings.map(haystack);
+    const theme = themeFilter.value;
+    const kind = kindFilter.value;
+    let shown = 0;
+    DATA.findings.forEach((finding, index) => {
+      const match = (!theme || finding.theme === theme) && (!kind || finding.evidence === kind) &&
+        words.every((word) => haystacks[index].includes(word));
+      rendered[index].hidden = !match;
+      if (match) shown += 1;
+    });
+    const status = shown ? label("page_shown").replace("{shown}", shown).replace("{total}", DATA.findings.length)
+      : label("no_findings");
+    document.getElementById("shown").textContent = status;
+    for (const cell of document.querySelectorAll(".evidence-map .cell")) {
+      const pressed = cell.dataset.theme === theme && cell.dataset.kind === kind;
+      cell.setAttribute("aria-pressed", String(pressed));
+    }
+  }
+
+  function fillSelect(select, everything, options) {
+    const chosen = select.value;
+    select.replaceChildren(element("option", { value: "", text: everything }),
+      ...options.map(([value, name]) => element("option", { value: value, text: name })));
+    select.value = chosen;
+  }
+
+  // --- themes and bibliography ------------------------------------------------------------
+  function renderThemes() {
+    const target = document.getElementById("theme-list");
+    target.replaceChildren(...DATA.themes.map((theme) => {
+      const context = theme.context.map((passage) => element("div", { class: "passage" },
+        element("p", { text: text(passage.text) }), quote(passage.quote, passage.page), citationLinks(passage.citations)));
+      return element("article", { class: "theme", id: "theme-" + theme.id },
+        element("h3", {}, element("span", { text: text(theme.name) }), ownMark(theme.origin)),
+        element("p", { text: text(theme.summary) }),
+        context.length ? element("h4", { text: label("page_context") }) : null, ...context);
+    }));
+  }
+
+  async function copy(value) {
+    try {
+      await navigator.clipboard.writeText(value);
+    } catch (error) { // no clipboard permission (some browsers on file://): copy a selection
+      const area = element("textarea", { readonly: "" });
+      area.value = value;
+      document.body.append(area);
+      area.select();
+      document.execCommand("copy");
+      area.remove();
+    }
+    document.getElementById("copied").textContent = label("page_copied");
+  }
+
+  function renderBibliography() {
+    const target = document.getElementById("reference-list");
+    target.replaceChildren(...DATA.references.map((ref) => {
+      const entry = element("p", { class: "entry", text: ref.text[lang] });
+      const bibtex = element("pre", { class: "bibtex", lang: "und", text: ref.bibtex });
+      const buttons = element("p", {},
+        element("button", { type: "button", class: "copy-text", text: label("page_copy") }), " ",
+        element("button", { type: "button", class: "copy-bibtex", text: label("page_copy_bibtex") }));
+      buttons.querySelector(".copy-text").addEventListener("click", () => copy(ref.text[lang]));
+      buttons.querySelector(".copy-bibtex").addEventListener("click", () => copy(ref.bibtex));
+      const link = /^https?:\/\//i.test(ref.url) ? element("p", {}, element("a", { href: ref.url, text: ref.url })) : null;
+      return element("li", { id: "ref-" + ref.id }, entry, ownMark(ref.origin), link, buttons,
+        element("details", {}, element("summary", { text: "BibTeX" }), bibtex));
+    }));
+  }
+
+  // --- language ---------------------------------------------------------------------------
+  function render() {
+    document.documentElement.lang = lang;
+    for (const node of document.querySelectorAll("[data-label]")) node.textContent = label(node.dataset.label);
+    for (const map of document.querySelectorAll(".map")) map.hidden = map.dataset.lang !== lang;
+    document.getElementById("description").textContent = text(DATA.description);
+    const other = lang === "da" ? "en" : "da";
+    const switcher = document.getElementById("switch-lang");
+    switcher.textContent = label("page_switch");
+    switcher.lang = other;
+    fillSelect(themeFilter, label("page_all_themes"), DATA.themes.map((t) => [t.id, text(t.name)]));
+    fillSelect(kindFilter, label("page_all_kinds"), DATA.kinds.map((k) => [k.kind, text(k.name)]));
+    renderFindings();
+    renderThemes();
+    renderBibliography();
+    applyFilters();
+  }
+
+  document.getElementById("switch-lang").addEventListener("click", () => {
+    lang = lang === "da" ? "en" : "da";
+    render();
+  });
+  search.addEventListener("input", applyFilters);
+  themeFilter.addEventListener("change", applyFilters);
+  kindFilter.addEventListener("change", applyFilters);
+  document.getElementById("filters").addEventListener("submit", (event) => event.preventDefault());
+  document.getElementById("filters").addEventListener("reset", () => setTimeout(applyFilters));
+  document.getElementById("map").addEventListener("click", (event) => {
+    const cell = event.target.closest(".cell");
+    if (!cell) return;
+    themeFilter.value = cell.dataset.theme;
+    kindFilter.value = cell.dataset.kind;
+    search.value = "";
+    applyFilters();
+    document.getElementById("shown").scrollIntoView({ block: "start" });
+  });
+  render();
+})();
