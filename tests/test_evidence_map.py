@@ -268,3 +268,17 @@ def test_svg_is_written_in_utf_8_with_danish_letters(invoke: Invoke) -> None:
     data = invoke("overview", "--format", "svg").stdout_bytes
     assert "Forældrekompetencer".lower().encode() in data.lower()
     assert io.BytesIO(data).read(5) in (b"<?xml", b"<svg ")
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2's relative luminance of an sRGB colour."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("kind", list(EvidenceKind))
+def test_black_text_on_every_kinds_colour_has_enough_contrast(kind: EvidenceKind) -> None:
+    """WCAG 2's contrast ratio of black on each colour is at least 4.5:1 (level AA)."""
+    ratio = (_luminance(EVIDENCE_COLOURS[kind]) + 0.05) / (_luminance("#000000") + 0.05)
+    assert ratio >= 4.5

@@ -19,6 +19,7 @@ from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from boligsocial_cli.dataset.load import load_dataset
 from boligsocial_cli.dataset.locations import bundled_dataset_path
@@ -48,11 +49,15 @@ def page(invoke: Invoke, tmp_path: Path) -> Path:
 
 
 def _open(driver: webdriver.Chrome, path: Path) -> None:
-    """Open the page from file://, the logs emptied first so they hold only what it did."""
+    """Open the page from file://, the logs emptied first so they hold only what it did, and
+    wait until it has laid out its last part, the bibliography."""
     driver.get("about:blank")
     network_requests(driver)
     console_problems(driver)
     driver.get(path.as_uri())
+    WebDriverWait(driver, 30).until(
+        lambda driver: driver.execute_script("return document.documentElement.dataset.ready")
+    )
 
 
 def _visible_ids(driver: webdriver.Chrome) -> list[str]:
@@ -75,6 +80,9 @@ def test_page_loads_from_file_with_no_request_and_no_console_message(
     """The only request is the page itself; nothing is logged; every finding, theme and work
     is on it. A screenshot of the page and one of the map are written."""
     _open(browser, page)
+    for _ in range(3):  # the search texts are folded when the browser is idle: let it be
+        browser.execute_async_script("requestIdleCallback(() => setTimeout(arguments[0], 20))")
+    assert browser.execute_script("return document.readyState") == "complete"
     assert network_requests(browser) == [page.as_uri()]
     assert console_problems(browser) == []
     dataset = load_dataset(bundled_dataset_path())
@@ -182,8 +190,6 @@ def test_the_map_and_filters_work_from_the_keyboard(
     )
     browser.find_element(By.ID, "reset").click()
     assert len(_visible_ids(browser)) == len(_cli_ids(invoke, "findings"))
-    from selenium.webdriver.support.ui import Select  # noqa: PLC0415
-
     Select(browser.find_element(By.ID, "kind-filter")).select_by_value("effekt")
     assert _visible_ids(browser) == _cli_ids(invoke, "findings", "--effects-only")
 
@@ -222,16 +228,19 @@ def test_bibliography_gives_the_cli_text_and_bibtex_and_copies_them(
         "cite", "christensen-2018b"
     ).stdout.rstrip("\n")
     bibtex = invoke("cite", "christensen-2018b", "--format", "bibtex").stdout
+    item.find_element(By.TAG_NAME, "summary").click()
     shown = browser.execute_script(
         "return arguments[0].textContent", item.find_element(By.TAG_NAME, "pre")
     )
     assert shown == bibtex
     item.find_element(By.CSS_SELECTOR, ".copy-bibtex").click()
+    WebDriverWait(browser, 10).until(
+        lambda driver: driver.find_element(By.ID, "copied").text == "Kopieret."
+    )
     copied = browser.execute_async_script(
         "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('! ' + e))"
     )
     assert copied == bibtex
-    assert browser.find_element(By.ID, "copied").text == "Kopieret."
 
 
 def test_print_stylesheet_hides_the_controls(browser: webdriver.Chrome, page: Path) -> None:
@@ -356,3 +365,31 @@ def test_export_html_errors_name_the_file(invoke: Invoke, tmp_path: Path) -> Non
     assert bad_style.exit_code == 2
     assert "Traceback" not in bad_style.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_long_lists_show_a_hundred_at_a_time_and_search_them_all(
+    browser: webdriver.Chrome, invoke: Invoke, tmp_path: Path
+) -> None:
+    """With 150 more findings, 100 are listed and a button adds the rest; a search still
+    looks through all of them, as the CLI's does."""
+    findings = [
+        {"id": f"ekstra-{n:03d}", "theme": "kriminalitet", "evidence": "vurdering",
+         "summary": {"da": f"Ekstra fund nummer {n}.", "en": f"Extra finding number {n}."},
+         "quote": f"Fund {n}", "page": 1, "citations": []}
+        for n in range(150)
+    ]  # fmt: skip
+    overlay = tmp_path / "many.yaml"
+    overlay.write_text(
+        json.dumps({"extends": "bundled", "findings": findings}, ensure_ascii=False), "utf-8"
+    )
+    page = _export(invoke, tmp_path / "many.html", "--data", str(overlay))
+    _open(browser, page)
+    assert len(_visible_ids(browser)) == 100
+    more = browser.find_element(By.ID, "more")
+    assert more.text == "Vis 78 flere fund"
+    more.click()
+    assert _visible_ids(browser) == _cli_ids(invoke, "--data", str(overlay), "findings")
+    assert not more.is_displayed()
+    browser.find_element(By.ID, "search").send_keys("nummer 149")
+    expected = _cli_ids(invoke, "--data", str(overlay), "findings", "--search", "nummer 149")
+    assert _visible_ids(browser) == expected == ["ekstra-149"]

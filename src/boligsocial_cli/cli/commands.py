@@ -1264,10 +1264,13 @@ def export_html(
 
     Example: boligsocial export html evidens.html --lang en
     """
-    from boligsocial_cli.bibliography.csl import parse_style  # noqa: PLC0415 - citeproc is slow
+    from boligsocial_cli.bibliography.csl import CslStyle, parse_style  # noqa: PLC0415 - citeproc is slow
     from boligsocial_cli.output.page import page_document  # noqa: PLC0415
 
     chosen_style = parse_style(style)
+    if isinstance(chosen_style, CslStyle):
+        for warning in chosen_style.schema_warnings:
+            _messages().print(escape_control(f"Warning: {warning}"), markup=False)
     page = page_document(_whole_dataset(_store(ctx)), chosen_style, lang)
     _write_file(path, page.encode("utf-8"))
 

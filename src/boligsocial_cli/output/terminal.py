@@ -129,6 +129,7 @@ _LABELS = {
     "page_all_kinds": Localized("Alle evidenstyper", "All evidence kinds"),
     "page_reset": Localized("Vis alle fund", "Show every finding"),
     "page_shown": Localized("{shown} af {total} fund vises.", "{shown} of {total} findings shown."),
+    "page_more": Localized("Vis {count} flere fund", "Show {count} more findings"),
     "page_context": Localized("Baggrund", "Context"),
     "page_bibliography": Localized("Litteratur", "Bibliography"),
     "page_copy": Localized("Kopiér", "Copy"),

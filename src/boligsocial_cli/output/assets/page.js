@@ -64,9 +64,15 @@
   }
 
   // --- findings -------------------------------------------------------------------------
+  // Only the first SHOWN_AT_ONCE matches are in the document (a button adds more), so that
+  // 10,000 findings open and filter within a second; each finding is built once per language.
+  const SHOWN_AT_ONCE = 100;
   const list = document.getElementById("finding-list");
-  let rendered = [];
-  let haystacks = null;
+  const more = document.getElementById("more");
+  let built = new Map();
+  let matches = [];
+  let limit = SHOWN_AT_ONCE;
+  const haystacks = [];
 
   function renderFinding(finding) {
     const theme = themes.get(finding.theme);
@@ -86,10 +92,16 @@
       element("p", { class: "finding-id", text: finding.id }));
   }
 
-  function renderFindings() {
+  function showMatches() {
     const fragment = document.createDocumentFragment();
-    rendered = DATA.findings.map((finding) => fragment.appendChild(renderFinding(finding)));
+    for (const index of matches.slice(0, limit)) {
+      if (!built.has(index)) built.set(index, renderFinding(DATA.findings[index]));
+      fragment.append(built.get(index));
+    }
     list.replaceChildren(fragment);
+    const rest = matches.length - Math.min(limit, matches.length);
+    more.hidden = rest === 0;
+    more.textContent = label("page_more").replace("{count}", Math.min(rest, SHOWN_AT_ONCE));
   }
 
   // The texts a search looks in, as query._own_text, _theme_text and _reference_text.
@@ -107,24 +119,34 @@
     return parts.join(" ");
   }
 
+  function foldUpTo(end) {
+    const last = Math.min(end, DATA.findings.length);
+    for (let index = haystacks.length; index < last; index++) haystacks.push(haystack(DATA.findings[index]));
+  }
+
+  function foldWhenIdle(deadline) { // fold ahead while the reader reads, a slice at a time
+    while (haystacks.length < DATA.findings.length && deadline.timeRemaining() > 1) foldUpTo(haystacks.length + 50);
+    if (haystacks.length < DATA.findings.length) requestIdleCallback(foldWhenIdle);
+  }
+
   const search = document.getElementById("search");
   const themeFilter = document.getElementById("theme-filter");
   const kindFilter = document.getElementById("kind-filter");
 
   function applyFilters() {
     const words = fold(search.value).split(" ").filter((word) => word !== "");
-    if (words.length && haystacks === null) haystacks = DATA.findings.map(haystack);
+    if (words.length) foldUpTo(DATA.findings.length);
     const theme = themeFilter.value;
     const kind = kindFilter.value;
-    let shown = 0;
+    matches = [];
     DATA.findings.forEach((finding, index) => {
-      const match = (!theme || finding.theme === theme) && (!kind || finding.evidence === kind) &&
-        words.every((word) => haystacks[index].includes(word));
-      rendered[index].hidden = !match;
-      if (match) shown += 1;
+      if ((!theme || finding.theme === theme) && (!kind || finding.evidence === kind) &&
+        words.every((word) => haystacks[index].includes(word))) matches.push(index);
     });
-    const status = shown ? label("page_shown").replace("{shown}", shown).replace("{total}", DATA.findings.length)
-      : label("no_findings");
+    limit = SHOWN_AT_ONCE;
+    showMatches();
+    const status = matches.length ? label("page_shown").replace("{shown}", matches.length)
+      .replace("{total}", DATA.findings.length) : label("no_findings");
     document.getElementById("shown").textContent = status;
     for (const cell of document.querySelectorAll(".evidence-map .cell")) {
       const pressed = cell.dataset.theme === theme && cell.dataset.kind === kind;
@@ -166,21 +188,35 @@
     document.getElementById("copied").textContent = label("page_copied");
   }
 
+  // One listener for every copy button, and each BibTeX laid out only when it is opened:
+  // a thousand works cost little when the page opens.
   function renderBibliography() {
     const target = document.getElementById("reference-list");
     target.replaceChildren(...DATA.references.map((ref) => {
-      const entry = element("p", { class: "entry", text: ref.text[lang] });
-      const bibtex = element("pre", { class: "bibtex", lang: "und", text: ref.bibtex });
+      const entry = element("p", { class: "entry", lang: DATA.lang, text: ref.text });
       const buttons = element("p", {},
         element("button", { type: "button", class: "copy-text", text: label("page_copy") }), " ",
         element("button", { type: "button", class: "copy-bibtex", text: label("page_copy_bibtex") }));
-      buttons.querySelector(".copy-text").addEventListener("click", () => copy(ref.text[lang]));
-      buttons.querySelector(".copy-bibtex").addEventListener("click", () => copy(ref.bibtex));
       const link = /^https?:\/\//i.test(ref.url) ? element("p", {}, element("a", { href: ref.url, text: ref.url })) : null;
-      return element("li", { id: "ref-" + ref.id }, entry, ownMark(ref.origin), link, buttons,
-        element("details", {}, element("summary", { text: "BibTeX" }), bibtex));
+      return element("li", { id: "ref-" + ref.id, "data-ref": ref.id }, entry, ownMark(ref.origin), link, buttons,
+        element("details", {}, element("summary", { text: "BibTeX" })));
     }));
   }
+
+  const bibliography = document.getElementById("reference-list");
+  bibliography.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    const ref = references.get(button.closest("li").dataset.ref);
+    copy(button.classList.contains("copy-bibtex") ? ref.bibtex : ref.text);
+  });
+  bibliography.addEventListener("toggle", (event) => {
+    const details = event.target;
+    if (details.open && !details.querySelector("pre")) {
+      const ref = references.get(details.closest("li").dataset.ref);
+      details.append(element("pre", { class: "bibtex", text: ref.bibtex }));
+    }
+  }, true);
 
   // --- language ---------------------------------------------------------------------------
   function render() {
@@ -194,10 +230,14 @@
     switcher.lang = other;
     fillSelect(themeFilter, label("page_all_themes"), DATA.themes.map((t) => [t.id, text(t.name)]));
     fillSelect(kindFilter, label("page_all_kinds"), DATA.kinds.map((k) => [k.kind, text(k.name)]));
-    renderFindings();
+    built = new Map();
     renderThemes();
-    renderBibliography();
     applyFilters();
+    // The bibliography, below the fold, is laid out after the first frame is drawn.
+    requestAnimationFrame(() => setTimeout(() => {
+      renderBibliography();
+      document.documentElement.dataset.ready = "true";
+    }));
   }
 
   document.getElementById("switch-lang").addEventListener("click", () => {
@@ -205,10 +245,18 @@
     render();
   });
   search.addEventListener("input", applyFilters);
+  more.addEventListener("click", () => {
+    limit += SHOWN_AT_ONCE;
+    showMatches();
+  });
   themeFilter.addEventListener("change", applyFilters);
   kindFilter.addEventListener("change", applyFilters);
   document.getElementById("filters").addEventListener("submit", (event) => event.preventDefault());
-  document.getElementById("filters").addEventListener("reset", () => setTimeout(applyFilters));
+  document.getElementById("filters").addEventListener("reset", (event) => {
+    event.preventDefault();
+    search.value = themeFilter.value = kindFilter.value = "";
+    applyFilters();
+  });
   document.getElementById("map").addEventListener("click", (event) => {
     const cell = event.target.closest(".cell");
     if (!cell) return;
@@ -219,4 +267,5 @@
     document.getElementById("shown").scrollIntoView({ block: "start" });
   });
   render();
+  requestIdleCallback(foldWhenIdle);
 })();
