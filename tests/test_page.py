@@ -23,10 +23,10 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from boligsocial_cli.dataset.load import load_dataset
 from boligsocial_cli.dataset.locations import bundled_dataset_path
-from boligsocial_cli.query import fold
+from boligsocial_cli.query import fold, search_terms
 
 from .browser import browser, console_problems, network_requests
-from .conftest import FIXTURES, Invoke
+from .conftest import BOOKLET_TEXT, FIXTURES, Invoke
 
 __all__ = ["browser"]  # the fixture, imported to be used here
 
@@ -132,7 +132,21 @@ def test_themes_show_their_context_with_quotes(browser: webdriver.Chrome, page: 
 
 
 @pytest.mark.parametrize(
-    "words", ["lommepenge", "boern", "BØRN", "tryghed kriminalitet", "Christensen 2018b", "zzz"]
+    "words",
+    [
+        "lommepenge",
+        "boern",
+        "BØRN",
+        "tryghed kriminalitet",
+        "Christensen 2018b",
+        "zzz",
+        "helhedsplaner",
+        "boligområderne (unges)",
+        "effekterne",
+        "fritidsjobbet, mænds",
+        "en",
+        "ae",
+    ],
 )
 def test_search_box_finds_what_findings_search_finds(
     browser: webdriver.Chrome, page: Path, invoke: Invoke, words: str
@@ -229,9 +243,8 @@ def test_bibliography_gives_the_cli_text_and_bibtex_and_copies_them(
     ).stdout.rstrip("\n")
     bibtex = invoke("cite", "christensen-2018b", "--format", "bibtex").stdout
     item.find_element(By.TAG_NAME, "summary").click()
-    shown = browser.execute_script(
-        "return arguments[0].textContent", item.find_element(By.TAG_NAME, "pre")
-    )
+    pre = WebDriverWait(browser, 10).until(lambda _: item.find_element(By.TAG_NAME, "pre"))
+    shown = browser.execute_script("return arguments[0].textContent", pre)
     assert shown == bibtex
     item.find_element(By.CSS_SELECTOR, ".copy-bibtex").click()
     WebDriverWait(browser, 10).until(
@@ -349,7 +362,7 @@ def test_the_pages_fold_is_query_fold(browser: webdriver.Chrome, page: Path) -> 
     _open(browser, page)
     corpus = _fold_corpus()
     folded: list[str] = browser.execute_script(
-        "return arguments[0].map(window.boligsocialFold)", corpus
+        "return arguments[0].map(window.boligsocial.fold)", corpus
     )
     different = [(text, got, fold(text)) for text, got in zip(corpus, folded, strict=True)
                  if got != fold(text)]  # fmt: skip
@@ -393,3 +406,56 @@ def test_long_lists_show_a_hundred_at_a_time_and_search_them_all(
     browser.find_element(By.ID, "search").send_keys("nummer 149")
     expected = _cli_ids(invoke, "--data", str(overlay), "findings", "--search", "nummer 149")
     assert _visible_ids(browser) == expected == ["ekstra-149"]
+
+
+def _danish_words() -> list[str]:
+    """Every distinct word of the booklet and the dataset, casefolded as a search's are,
+    and made-up words with the endings the stemmer looks for."""
+    text = BOOKLET_TEXT.read_text(encoding="utf-8")
+    dataset = load_dataset(bundled_dataset_path())
+    text += " ".join(f"{f.summary.da} {f.quote} {f.summary.en}" for f in dataset.findings)
+    words = set(text.casefold().split())
+    endings = [
+        "hed",
+        "ethed",
+        "erede",
+        "erendes",
+        "hedens",
+        "s",
+        "es",
+        "igst",
+        "elig",
+        "løst",
+        "els",
+        "gd",
+        "dt",
+        "kt",
+        "ll",
+        "nn",
+        "ss",
+        "cc",
+        "vv",
+        "erets",
+        "lig",
+        "'",
+        "'s",
+    ]
+    stems = ["bo", "tryg", "lø", "a", "bolig", "vig", "and", "hus", "tå", "æg", "x1", "pc'", "a'b"]
+    words.update(stem + ending for stem in stems for ending in endings)
+    return sorted(words)
+
+
+def test_the_pages_stemmer_is_the_clis(browser: webdriver.Chrome, page: Path) -> None:
+    """The page's Danish stemmer gives PyStemmer's stem for every word of the booklet, and
+    its search terms are `query.search_terms`' for every line of it."""
+    from Stemmer import Stemmer  # noqa: PLC0415 - the CLI's stemmer, the referee
+
+    _open(browser, page)
+    words = _danish_words()
+    assert len(words) > 1000
+    stems = browser.execute_script("return arguments[0].map(window.boligsocial.danishStem)", words)
+    expected = Stemmer("danish").stemWords(words)
+    assert [(w, s, e) for w, s, e in zip(words, stems, expected, strict=True) if s != e] == []
+    lines = [line for line in BOOKLET_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    terms = browser.execute_script("return arguments[0].map(window.boligsocial.searchTerms)", lines)
+    assert [list(search_terms(line)) for line in lines] == terms

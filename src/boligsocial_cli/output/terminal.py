@@ -122,8 +122,10 @@ _LABELS = {
     "page_skip": Localized("Spring til fundene", "Skip to the findings"),
     "page_search": Localized("Søg i fundene", "Search the findings"),
     "page_search_hint": Localized(
-        "Store og små bogstaver er ens; æ, ø, å kan skrives ae, oe, aa.",
-        "Any case; æ, ø, å may be typed as ae, oe, aa.",
+        "Som i terminalen: store og små bogstaver er ens, æ, ø, å kan skrives ae, oe, aa, og "
+        "ord findes i alle bøjninger (helhedsplaner finder helhedsplan).",
+        "As in the terminal: any case, æ, ø, å may be typed as ae, oe, aa, and words are found "
+        "in any inflection (helhedsplaner finds helhedsplan).",
     ),
     "page_all_themes": Localized("Alle temaer", "All themes"),
     "page_all_kinds": Localized("Alle evidenstyper", "All evidence kinds"),

@@ -19,7 +19,68 @@
     folded = folded.replace(/aa|ae|oe/g, (pair) => DIGRAPHS[pair]);
     return folded.split(SPACES_RE).filter((word) => word !== "").join(" ");
   }
-  window.boligsocialFold = fold; // for the tests that compare it with Python's
+  // The Snowball Danish stemmer (snowballstem.org/algorithms/danish, as of Snowball 3.1,
+  // which PyStemmer runs for the CLI's searches): a word is looked for by its stem.
+  const VOWEL = "aeiouyæåø";
+  const UNDOUBLE = "bdfgklmnprst";
+  const S_ENDING = "abcdfghjklmnoprtvyzå'";
+  const MAIN_SUFFIXES = ["hed", "ethed", "ered", "e", "erede", "ende", "erende", "ene", "erne", "ere",
+    "en", "heden", "eren", "er", "heder", "erer", "heds", "es", "endes", "erendes", "enes", "ernes",
+    "eres", "ens", "hedens", "erens", "ers", "ets", "erets", "et", "eret", "s"]
+    .sort((a, b) => b.length - a.length);
+  const OTHER_SUFFIXES = ["elig", "løst", "lig", "els", "ig"];
+  const PAIRS = ["gd", "dt", "gt", "kt"];
+
+  function danishStem(word) {
+    let chars = Array.from(word);
+    if (chars.length < 3) return word; // Snowball's stem fails, leaving the word as it is
+    // R1 starts after the first apostrophe (pc'en), else after the first non-vowel that
+    // follows a vowel; and never before the third letter.
+    let p1 = chars.length;
+    const apostrophe = chars.indexOf("'");
+    const vowel = chars.findIndex((c) => VOWEL.includes(c));
+    const after = vowel < 0 ? -1 : chars.findIndex((c, i) => i > vowel && !VOWEL.includes(c));
+    if (apostrophe >= 0) p1 = apostrophe + 1;
+    else if (after >= 0) p1 = after + 1;
+    p1 = Math.max(p1, 3);
+    const endsInR1 = (suffix) => {
+      const tail = Array.from(suffix);
+      return chars.length - tail.length >= p1 && chars.slice(-tail.length).join("") === suffix;
+    };
+    const cut = (n) => { chars = chars.slice(0, chars.length - n); };
+    const consonantPair = () => { if (PAIRS.some(endsInR1)) cut(1); };
+    const main = MAIN_SUFFIXES.find(endsInR1);
+    if (main === "s") {
+      if (chars.length >= 2 && S_ENDING.includes(chars[chars.length - 2])) cut(1);
+    } else if (main) cut(Array.from(main).length);
+    consonantPair();
+    if (chars.slice(-4).join("") === "igst") cut(2);
+    const other = OTHER_SUFFIXES.find(endsInR1);
+    if (other === "løst") cut(1);
+    else if (other) {
+      cut(other.length);
+      consonantPair();
+    }
+    const last = chars[chars.length - 1];
+    if (chars.length - 1 >= p1 && UNDOUBLE.includes(last) && chars[chars.length - 2] === last) cut(1);
+    if (chars[chars.length - 1] === "'") cut(1);
+    return chars.join("");
+  }
+
+  // query.search_terms, ported: the words, stripped of punctuation, stemmed, then folded.
+  const PUNCTUATION = ".,;:!?\"'()[]{}«»“”„–—-…";
+  function strip(word) {
+    let start = 0, end = word.length;
+    while (start < end && PUNCTUATION.includes(word[start])) start++;
+    while (end > start && PUNCTUATION.includes(word[end - 1])) end--;
+    return word.slice(start, end);
+  }
+  function searchTerms(text) {
+    const words = text.toLowerCase().replace(CASEFOLD_RE, (c) => CASEFOLD[c]).split(SPACES_RE)
+      .map(strip).filter((word) => word !== "");
+    return [...new Set(words.map((word) => fold(danishStem(word))).filter((term) => term !== ""))];
+  }
+  window.boligsocial = { fold, danishStem, searchTerms }; // for the tests that compare them with Python's
 
   let lang = DATA.lang;
   const themes = new Map(DATA.themes.map((theme) => [theme.id, theme]));
@@ -104,19 +165,29 @@
     more.textContent = label("page_more").replace("{count}", Math.min(rest, SHOWN_AT_ONCE));
   }
 
-  // The texts a search looks in, as query._own_text, _theme_text and _reference_text.
+  // What a search looks in, as the CLI's index holds it (query.searchable_finding_text): a
+  // finding's own texts, and apart from them its theme's and cited works' names.
   function haystack(finding) {
     const own = [finding.id, finding.quote, finding.summary.da, finding.summary.en, ...finding.qualifiers];
     for (const key of ["target_group", "outcome", "activity", "magnitude"]) {
       if (finding[key]) own.push(finding[key].da, finding[key].en);
     }
     const theme = themes.get(finding.theme);
-    const parts = [fold(own.join(" ")), theme ? fold([theme.id, theme.name.da, theme.name.en].join(" ")) : ""];
+    const related = ["", theme ? [theme.id, theme.name.da, theme.name.en].join(" ") : ""];
     for (const id of finding.citations) {
       const ref = references.get(id);
-      parts.push(ref ? fold([ref.id, ref.cited_as, ref.title, ...ref.authors].join(" ")) : "");
+      if (ref) related.push([ref.id, ref.cited_as, ref.title, ...ref.authors].join(" "));
     }
-    return parts.join(" ");
+    const ownText = fold(own.join(" ") + " ");
+    const relatedText = fold(related.join(" "));
+    return { own: ownText, related: relatedText, both: ownText + " " + relatedText };
+  }
+
+  // A term of three letters or more is in either text (the index's trigram match); a
+  // shorter one anywhere in both (as the CLI compares it).
+  function holds(texts, term) {
+    return Array.from(term).length >= 3 ? texts.own.includes(term) || texts.related.includes(term)
+      : texts.both.includes(term);
   }
 
   function foldUpTo(end) {
@@ -134,14 +205,14 @@
   const kindFilter = document.getElementById("kind-filter");
 
   function applyFilters() {
-    const words = fold(search.value).split(" ").filter((word) => word !== "");
+    const words = searchTerms(search.value);
     if (words.length) foldUpTo(DATA.findings.length);
     const theme = themeFilter.value;
     const kind = kindFilter.value;
     matches = [];
     DATA.findings.forEach((finding, index) => {
       if ((!theme || finding.theme === theme) && (!kind || finding.evidence === kind) &&
-        words.every((word) => haystacks[index].includes(word))) matches.push(index);
+        words.every((word) => holds(haystacks[index], word))) matches.push(index);
     });
     limit = SHOWN_AT_ONCE;
     showMatches();
