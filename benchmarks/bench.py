@@ -500,6 +500,7 @@ def measure_page(tool: str, data: Sequence[str], findings: int, env: dict[str, s
     from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
 
     page = DATA_DIR / f"page-{findings}.html"
+    page.unlink(missing_ok=True)  # export never overwrites a file
     start = time.perf_counter()
     subprocess.run([tool, *data, "export", "html", str(page)], check=True, env=env)
     export_seconds = time.perf_counter() - start

@@ -222,12 +222,19 @@ def test_png_is_not_written_to_a_terminal() -> None:
 
 
 def test_output_needs_a_format_and_a_writable_place(invoke: Invoke, tmp_path: Path) -> None:
-    """-o with the table, or into a missing folder, is a usage error naming the problem."""
+    """-o with the table, into a missing folder or onto an existing file is a usage error
+    naming the problem (a file is never overwritten); with csv it writes what stdout gets."""
     assert invoke("overview", "-o", str(tmp_path / "x")).exit_code == 2
     result = invoke("overview", "-f", "svg", "-o", str(tmp_path / "missing" / "x.svg"))
     assert result.exit_code == 2
     assert "Cannot write" in result.stderr
     assert "Traceback" not in result.output
+    taken = tmp_path / "taken.svg"
+    taken.write_text("mine", encoding="utf-8")
+    refused = invoke("overview", "-f", "svg", "-o", str(taken))
+    assert refused.exit_code == 2
+    assert "already exists" in refused.stderr
+    assert taken.read_text(encoding="utf-8") == "mine"
     written = invoke("overview", "-f", "csv", "-o", str(tmp_path / "map.csv"))
     assert written.exit_code == 0
     assert (tmp_path / "map.csv").read_text(encoding="utf-8") == invoke(

@@ -459,3 +459,14 @@ def test_the_pages_stemmer_is_the_clis(browser: webdriver.Chrome, page: Path) ->
     lines = [line for line in BOOKLET_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
     terms = browser.execute_script("return arguments[0].map(window.boligsocial.searchTerms)", lines)
     assert [list(search_terms(line)) for line in lines] == terms
+
+
+def test_the_evidence_kinds_are_explained(browser: webdriver.Chrome, page: Path) -> None:
+    """Under the map, each evidence kind is named and explained, in the page's language."""
+    _open(browser, page)
+    dataset = load_dataset(bundled_dataset_path())
+    shown = [dd.text for dd in browser.find_elements(By.CSS_SELECTOR, "#kind-list dd")]
+    assert shown == [info.explanation.da for info in dataset.evidence_kinds]
+    browser.find_element(By.ID, "switch-lang").click()
+    shown = [dd.text for dd in browser.find_elements(By.CSS_SELECTOR, "#kind-list dd")]
+    assert shown == [info.explanation.en for info in dataset.evidence_kinds]

@@ -59,11 +59,6 @@ class MapRow:
     origin: str
     cells: tuple[MapCell, ...]
 
-    @property
-    def total(self) -> int:
-        """The theme's findings of every kind."""
-        return sum(cell.count for cell in self.cells)
-
 
 @dataclass(frozen=True, slots=True)
 class EvidenceMap:

@@ -28,8 +28,6 @@ _PAGE_LABELS = (
     "theme",
     "evidence",
     "page",
-    "quote",
-    "references",
     "not_curated",
     "findings",
     "themes",
@@ -41,7 +39,6 @@ _PAGE_LABELS = (
     "activity",
     "magnitude",
     "map_title",
-    "map_hint",
     "evidence_kinds",
     "page_skip",
     "page_search",
@@ -213,7 +210,7 @@ def page_document(dataset: Dataset, style: Style, lang: Lang) -> str:
         '<button type="button" id="switch-lang"></button>\n</header>\n'
         f'<main>\n<section id="map" aria-labelledby="map-heading">\n'
         f'<h2 id="map-heading" data-label="map_title">{escape(label("map_title", lang))}</h2>\n'
-        f"{maps}\n</section>\n"
+        f'{maps}\n<h3 data-label="evidence_kinds"></h3>\n<dl id="kind-list"></dl>\n</section>\n'
         '<section id="findings" aria-labelledby="findings-heading" tabindex="-1">\n'
         '<h2 id="findings-heading" data-label="findings"></h2>\n'
         '<form id="filters" role="search">\n'

@@ -289,6 +289,11 @@
     }
   }, true);
 
+  function renderKinds() {
+    document.getElementById("kind-list").replaceChildren(...DATA.kinds.flatMap((kind) => [
+      element("dt", {}, badge(kind.kind)), element("dd", { text: text(kind.explanation) })]));
+  }
+
   // --- language ---------------------------------------------------------------------------
   function render() {
     document.documentElement.lang = lang;
@@ -302,6 +307,7 @@
     fillSelect(themeFilter, label("page_all_themes"), DATA.themes.map((t) => [t.id, text(t.name)]));
     fillSelect(kindFilter, label("page_all_kinds"), DATA.kinds.map((k) => [k.kind, text(k.name)]));
     built = new Map();
+    renderKinds();
     renderThemes();
     applyFilters();
     // The bibliography, below the fold, is laid out after the first frame is drawn.
