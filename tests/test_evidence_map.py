@@ -289,3 +289,10 @@ def test_black_text_on_every_kinds_colour_has_enough_contrast(kind: EvidenceKind
     """WCAG 2's contrast ratio of black on each colour is at least 4.5:1 (level AA)."""
     ratio = (_luminance(EVIDENCE_COLOURS[kind]) + 0.05) / (_luminance("#000000") + 0.05)
     assert ratio >= 4.5
+
+
+def test_overview_offers_every_listing_format_and_every_picture() -> None:
+    """`overview --format` is exactly the listing formats and the picture formats."""
+    from boligsocial_cli.formats import OutputFormat, OverviewFormat, PictureFormat  # noqa: PLC0415
+
+    assert [f.value for f in OverviewFormat] == [f.value for f in (*OutputFormat, *PictureFormat)]
