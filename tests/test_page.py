@@ -146,6 +146,8 @@ def test_themes_show_their_context_with_quotes(browser: webdriver.Chrome, page: 
         "fritidsjobbet, mænds",
         "en",
         "ae",
+        "hvad virker mod kriminalitet",
+        "og i",
     ],
 )
 def test_search_box_finds_what_findings_search_finds(

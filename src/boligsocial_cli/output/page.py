@@ -19,6 +19,7 @@ from typing import Any
 from boligsocial_cli.bibliography.csl import Style, format_bibtex, format_entries
 from boligsocial_cli.model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
 from boligsocial_cli.output.safe_text import escape_control_keeping_lines
+from boligsocial_cli.query import STOPWORDS
 
 from .evidence_map import EVIDENCE_COLOURS, evidence_map, is_own
 from .map_html import asset, map_table
@@ -188,6 +189,7 @@ def page_data(dataset: Dataset, style: Style, lang: Lang) -> dict[str, Any]:
         "findings": [_finding(finding) for finding in dataset.findings],
         "references": _references(dataset.references, style, lang),
         "fold": fold_tables(),
+        "stopwords": sorted(STOPWORDS),
     }
 
 

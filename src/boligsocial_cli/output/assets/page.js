@@ -67,7 +67,9 @@
     return chars.join("");
   }
 
-  // query.search_terms, ported: the words, stripped of punctuation, stemmed, then folded.
+  // query.search_terms, ported: the words, stripped of punctuation, the little words left
+  // out (unless nothing else is asked), stemmed, then folded.
+  const STOPWORDS = new Set(DATA.stopwords);
   const PUNCTUATION = ".,;:!?\"'()[]{}«»“”„–—-…";
   function strip(word) {
     let start = 0, end = word.length;
@@ -78,7 +80,9 @@
   function searchTerms(text) {
     const words = text.toLowerCase().replace(CASEFOLD_RE, (c) => CASEFOLD[c]).split(SPACES_RE)
       .map(strip).filter((word) => word !== "");
-    return [...new Set(words.map((word) => fold(danishStem(word))).filter((term) => term !== ""))];
+    const meaningful = words.filter((word) => !STOPWORDS.has(word));
+    const stems = (meaningful.length ? meaningful : words).map(danishStem);
+    return [...new Set(stems.map(fold).filter((term) => term !== ""))];
   }
   window.boligsocial = { fold, danishStem, searchTerms }; // for the tests that compare them with Python's
 
