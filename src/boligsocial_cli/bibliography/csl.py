@@ -761,7 +761,7 @@ def _with_label(entry: str, reference: Reference, style: Style, lang: Lang, mark
     return entry
 
 
-def format_entries(
+def format_text_entries(
     references: Sequence[Reference], style: Style, lang: Lang
 ) -> tuple[tuple[Reference, str], ...]:
     """Each reference with its plain-text entry, as `format_text` writes it, in the style's order.

@@ -16,7 +16,7 @@ from functools import cache
 from html import escape
 from typing import Any
 
-from boligsocial_cli.bibliography.csl import Style, format_bibtex, format_entries
+from boligsocial_cli.bibliography.csl import Style, format_bibtex, format_text_entries
 from boligsocial_cli.model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
 from boligsocial_cli.output.safe_text import escape_control_keeping_lines
 from boligsocial_cli.query import STOPWORDS
@@ -101,7 +101,7 @@ def _references(
             "bibtex": escape_control_keeping_lines(format_bibtex([reference], lang)),
             "origin": reference.origin if is_own(reference.origin) else "",
         }
-        for reference, entry in format_entries(references, style, lang)
+        for reference, entry in format_text_entries(references, style, lang)
     ]
 
 
