@@ -465,19 +465,116 @@ def table(rows: Sequence[Row]) -> str:
 START, END = "<!-- bench.py: start -->\n", "<!-- bench.py: end -->\n"
 
 
-def write_report(path: Path, figures: str) -> None:
-    """Put the figures between the file's START and END marks (the whole file if it has none)."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + START + figures + END + rest.split(END, 1)[1]
+def write_report(path: Path, figures: str, start: str = START, end: str = END) -> None:
+    """Put the figures between the file's start and end marks (appended if it has none)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + start + figures + end + rest.split(end, 1)[1]
     else:
-        text = f"# Benchmarks\n\n{START}{figures}{END}"
+        text = f"{text.rstrip()}\n\n{start}{figures}{end}"
     path.write_text(text, encoding="utf-8")
 
 
 BIG = 100_000
 """The scale the targets for large evidence bases are set at."""
+
+
+# --- the offline page -----------------------------------------------------------------
+
+PAGE_SEARCHES = ("lommepenge", "boern unge", "tryghed", "kriminalitet fald", "zzz", "a")
+"""Words typed into the page's search box: the first search also folds every finding."""
+PAGE_SECONDS = 1.0
+"""The page must open, and a search answer, in under a second."""
+PAGE_OPENS = 5
+PAGE_START, PAGE_END = "<!-- bench.py page: start -->\n", "<!-- bench.py page: end -->\n"
+
+_AFTER_PAINT = "requestAnimationFrame(() => setTimeout(() => done(performance.now() - t0)));"
+"""JavaScript: call `done` with the time from `t0` to just after the next frame is drawn."""
+
+
+def measure_page(tool: str, data: Sequence[str], findings: int, env: dict[str, str]) -> str:
+    """Export the page of a dataset and time it in headless chromium: opening, searching,
+    clicking a map cell (each until the next frame is drawn). A Markdown table."""
+    from selenium import webdriver  # noqa: PLC0415 - only this measurement needs a browser
+    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+
+    page = DATA_DIR / f"page-{findings}.html"
+    page.unlink(missing_ok=True)  # export never overwrites a file
+    start = time.perf_counter()
+    subprocess.run([tool, *data, "export", "html", str(page)], check=True, env=env)
+    export_seconds = time.perf_counter() - start
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1200,900",
+    ):
+        options.add_argument(flag)
+    with tempfile.TemporaryDirectory() as profile:
+        options.add_argument(f"--user-data-dir={profile}")
+        driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        try:
+            opens = []
+            for _ in range(1 + PAGE_OPENS):  # the first run warms the file cache: left out
+                driver.get("about:blank")
+                driver.get(page.as_uri())
+                opens.append(
+                    driver.execute_async_script("const done = arguments[0], t0 = 0;" + _AFTER_PAINT)
+                    / 1000
+                )
+            opens = opens[1:]
+            searches = [
+                driver.execute_async_script(
+                    "const done = arguments[1], t0 = performance.now();"
+                    "const box = document.getElementById('search');"
+                    "box.value = arguments[0]; box.dispatchEvent(new Event('input'));"
+                    + _AFTER_PAINT,
+                    words,
+                )
+                / 1000
+                for words in PAGE_SEARCHES
+            ]
+            click = (
+                driver.execute_async_script(
+                    "const done = arguments[0], t0 = performance.now();"
+                    "document.querySelector('.map:not([hidden]) .cell').click();" + _AFTER_PAINT
+                )
+                / 1000
+            )
+            shown = driver.execute_script("return document.getElementById('shown').textContent")
+        finally:
+            driver.quit()
+    size = page.stat().st_size / 1_000_000
+    opened = f"open the page ({size:.1f} MB) from file://, median of {PAGE_OPENS}"
+    rows = [
+        ("`export html`, whole process", export_seconds, None),
+        (opened, statistics.median(opens), PAGE_SECONDS),
+        ("first search, right after opening (folds every finding)", searches[0], PAGE_SECONDS),
+        (f"slowest of the next {len(searches) - 1} searches", max(searches[1:]), PAGE_SECONDS),
+        ("click a map cell", click, PAGE_SECONDS),
+    ]
+    lines = [
+        f"Page of {findings:,} findings (with the bundled 28); after the click: {shown}",
+        "",
+        "| step | seconds | target | met |",
+        "| --- | ---: | --- | --- |",
+    ]
+    for step, seconds, target in rows:
+        met = "" if target is None else ("yes" if seconds < target else "**no**")
+        goal = "" if target is None else f"< {target:g} s"
+        lines.append(f"| {step} | {seconds:.2f} | {goal} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
+REPEAT_RATIO = {10_000: 1.5, 100_000: 3.0}
+FIRST_SECONDS = {10_000: 2.0, 100_000: 15.0}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -495,10 +592,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path(sys.executable),
         help="the Python of the environment to measure (its `boligsocial` beside it)",
     )
+    parser.add_argument(
+        "--page",
+        action="store_true",
+        help="instead, time the offline page of the first size in headless chromium",
+    )
     options = parser.parse_args(argv)
     python = str(options.python)
     tool = str(options.python.with_name("boligsocial"))
     env = _environment()
+    if options.page:
+        size = int(options.sizes.split(",")[0])
+        paths = write_synthetic(size)
+        figures = measure_page(
+            tool, [p for path in paths for p in ("--data", str(path))], size, env
+        )
+        sys.stdout.write(figures)
+        if options.write:
+            write_report(options.write, f"Machine: {machine()}.\n\n{figures}", PAGE_START, PAGE_END)
+        return 0
     sizes = [int(size) for size in options.sizes.split(",") if size.strip()]
     synthetic = {}
     for size in sizes:

@@ -3,6 +3,9 @@
     python scripts/readme_examples.py          # rewrite README.md's example outputs
     python scripts/readme_examples.py --check  # exit 1 if any example is out of date
 
+It also draws the README's picture of the evidence map, docs/evidence-map.svg, with the
+command the README shows beside it.
+
 Each example is a fenced ```console block whose first line is `$ boligsocial ARGS`;
 everything after it is what the command prints (stdout, then stderr) at 100 columns.
 Blocks after a `<!-- test: ... -->` directive belong to the replayed walk-through in
@@ -23,18 +26,22 @@ from boligsocial_cli.cli import app
 README = Path(__file__).resolve().parent.parent / "README.md"
 EXAMPLE = re.compile(r"```console\n\$ boligsocial (?P<args>[^\n]*)\n(?P<output>.*?)```", re.DOTALL)
 WIDTH = "100"
+MAP_PICTURE = README.parent / "docs" / "evidence-map.svg"
+MAP_COMMAND = "overview --format svg -o docs/evidence-map.svg"
+
+
+ENV = {
+    "COLUMNS": WIDTH,
+    "BOLIGSOCIAL_DATA": None,
+    "BOLIGSOCIAL_LANG": None,
+    "NO_COLOR": "1",
+    "TTY_COMPATIBLE": "1",  # a terminal, as the reader has
+}
 
 
 def run_example(args: str) -> str:
     """What `boligsocial ARGS` prints, as a reader of the README would see it."""
-    env = {
-        "COLUMNS": WIDTH,
-        "BOLIGSOCIAL_DATA": None,
-        "BOLIGSOCIAL_LANG": None,
-        "NO_COLOR": "1",
-        "TTY_COMPATIBLE": "1",  # a terminal, as the reader has
-    }
-    result = CliRunner().invoke(app, shlex.split(args), env=env)
+    result = CliRunner().invoke(app, shlex.split(args), env=ENV)
     lines = (result.stdout + result.stderr).splitlines()
     return "".join(line.rstrip() + "\n" for line in lines)
 
@@ -63,12 +70,19 @@ def rewrite(text: str) -> str:
     return EXAMPLE.sub(refresh, text)
 
 
+def map_picture() -> bytes:
+    """The README's picture of the evidence map, as the command it shows draws it today."""
+    without_file = MAP_COMMAND.split(" -o ", maxsplit=1)[0]
+    return CliRunner().invoke(app, shlex.split(without_file), env=ENV).stdout_bytes
+
+
 def main() -> int:
     text = README.read_text(encoding="utf-8")
     updated = rewrite(text)
     if "--check" in sys.argv:
-        return 0 if updated == text else 1
+        return 0 if updated == text and MAP_PICTURE.read_bytes() == map_picture() else 1
     README.write_text(updated, encoding="utf-8")
+    MAP_PICTURE.write_bytes(map_picture())
     return 0
 
 

@@ -95,3 +95,34 @@ def test_readme_shows_the_brief_its_command_makes() -> None:
     result = CliRunner().invoke(app, shlex.split(command.group(1)))
     assert result.exit_code == 0
     assert shown == result.stdout
+
+
+def _drawn(svg: bytes) -> list[tuple[str, str, str]]:
+    """What an SVG of the map shows: each named group's id, its texts, its shapes' sizes.
+
+    matplotlib's exact path digits and ids of unnamed parts may differ between its
+    versions; what is drawn, and where, may not.
+    """
+    from lxml import etree  # type: ignore[import-untyped]  # noqa: PLC0415 - this test only
+
+    shown = []
+    for group in etree.fromstring(svg).iter("{http://www.w3.org/2000/svg}g"):
+        gid = group.get("id", "")
+        if gid.split("-")[0] in {"bubble", "count", "gap", "theme"}:
+            texts = " ".join("".join(text.itertext()) for text in group.iter("{*}text"))
+            numbers = [round(float(n)) for p in group.iter("{*}path") for n in
+                       re.findall(r"-?\d+(?:\.\d+)?", p.get("d", ""))]  # fmt: skip
+            shown.append((gid, texts, str(numbers)))
+    return shown
+
+
+def test_readme_shows_the_map_the_command_draws_today() -> None:
+    """docs/evidence-map.svg, shown in the README beside the command that draws it, holds the
+    same bubbles, counts, gaps and names as that command's output now."""
+    module = _examples_module()
+    assert f"boligsocial {module.MAP_COMMAND}" in README
+    assert "](docs/evidence-map.svg)" in README
+    committed = _drawn(module.MAP_PICTURE.read_bytes())
+    assert committed == _drawn(module.map_picture())
+    counts = count_findings(load_dataset(bundled_dataset_path()).findings)
+    assert sum(gid.startswith("bubble-") for gid, _, _ in committed) == len(counts)

@@ -56,3 +56,25 @@ class DocumentFormat(StrEnum):
     def suffix(self) -> str:
         """The file name suffix documents of this format have."""
         return {"markdown": ".md", "pandoc": ".md", "html": ".html", "docx": ".docx"}[self.value]
+
+
+class PictureFormat(StrEnum):
+    """The forms `overview` can draw the evidence map in, besides its listing formats."""
+
+    SVG = "svg"
+    PNG = "png"
+    HTML = "html"
+
+
+class OverviewFormat(StrEnum):
+    """`overview --format`: every listing format, or a picture of the map."""
+
+    TABLE = "table"
+    JSON = "json"
+    YAML = "yaml"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+    CSV_RAW = "csv-raw"
+    SVG = "svg"
+    PNG = "png"
+    HTML = "html"

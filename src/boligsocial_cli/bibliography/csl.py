@@ -761,6 +761,22 @@ def _with_label(entry: str, reference: Reference, style: Style, lang: Lang, mark
     return entry
 
 
+def format_text_entries(
+    references: Sequence[Reference], style: Style, lang: Lang
+) -> tuple[tuple[Reference, str], ...]:
+    """Each reference with its plain-text entry, as `format_text` writes it, in the style's order.
+
+    No raw control character from the data is left in an entry (ESC is shown as \\x1b).
+    """
+    return tuple(
+        (
+            reference,
+            escape_control_keeping_lines(_with_label(entry, reference, style, lang, _PLAIN)),
+        )
+        for reference, entry in _render_bibliography(references, style, lang, _PLAIN)
+    )
+
+
 def format_text(references: Sequence[Reference], style: Style, lang: Lang) -> str:
     """A plain-text reference list: one entry a line, sorted as the style sorts."""
     return "".join(

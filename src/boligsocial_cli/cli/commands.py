@@ -8,6 +8,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,7 +20,14 @@ from typer.core import TyperGroup
 from boligsocial_cli import __version__
 from boligsocial_cli.dataset.locations import dataset_paths
 from boligsocial_cli.errors import BoligsocialError, ExitCode, UsageError
-from boligsocial_cli.formats import BibliographyFormat, DocumentFormat, OutputFormat, PageFormat
+from boligsocial_cli.formats import (
+    BibliographyFormat,
+    DocumentFormat,
+    OutputFormat,
+    OverviewFormat,
+    PageFormat,
+    PictureFormat,
+)
 from boligsocial_cli.model import Dataset, Finding, Lang, Reference
 from boligsocial_cli.output.listings import (
     CHALLENGE_COLUMNS,
@@ -666,22 +674,108 @@ def theme(
 def overview(
     ctx: typer.Context,
     lang: LangOption = Lang.DA,
-    output: FormatOption = OutputFormat.TABLE,
+    output: Annotated[
+        OverviewFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="A table, data for programs, or the map as a picture: svg, png (with the "
+            "'map' extra: pip install 'boligsocial-cli[map]') or html. Example: --format svg",
+            case_sensitive=False,
+        ),
+    ] = OverviewFormat.TABLE,
+    destination: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write to this new file instead of stdout. Example: -o kort.png",
+            show_default=False,
+        ),
+    ] = None,
     excel: ExcelOption = False,
 ) -> None:
-    """The evidence map: themes by evidence kinds, as a grid of counts.
+    """The evidence map: themes by evidence kinds, as a grid of counts or a picture.
 
-    Example: boligsocial overview --lang en
+    Example: boligsocial overview --format png -o evidenskort.png
     """
-    outline = _store(ctx).outline()
+    store = _store(ctx)
+    if output.value in set(PictureFormat):
+        picture = PictureFormat(output.value)
+        _write_picture(_map_picture(_whole_dataset(store), picture, lang), destination, picture)
+        return
+    listing = OutputFormat(output.value)
+    outline = store.outline()
     rows = evidence_map_rows(outline.dataset.themes, outline.counts, lang)
+    if destination is not None:
+        if listing is OutputFormat.TABLE:
+            raise UsageError("--output writes data or a picture: give --format too, e.g. svg.")
+        if excel and listing is not OutputFormat.CSV:
+            raise UsageError("--excel is for --format csv.")
+        exporter = export_csv_for_excel if excel else LISTING_EXPORTERS[listing]
+        _write_file(destination, exporter(rows, EVIDENCE_MAP_COLUMNS).encode("utf-8"))
+        return
     _emit(
         rows,
         EVIDENCE_MAP_COLUMNS,
-        output,
+        listing,
         lambda width: evidence_map_view(rows, outline.dataset, lang, width),
         excel=excel,
     )
+
+
+def _whole_dataset(store: Store) -> Dataset:
+    """Everything the dataset holds: the outline, every finding and every cited work."""
+    findings = store.findings(FindingFilter()).dataset.findings
+    return replace(store.outline().dataset, findings=findings, references=store.works())
+
+
+def _map_picture(dataset: Dataset, picture: PictureFormat, lang: Lang) -> bytes:
+    """The evidence map of `dataset` as an SVG, PNG or HTML file's bytes."""
+    from boligsocial_cli.output.evidence_map import evidence_map  # noqa: PLC0415 - pictures only
+
+    evidence = evidence_map(dataset, lang)
+    if picture is PictureFormat.HTML:
+        from boligsocial_cli.output.map_html import map_document  # noqa: PLC0415
+
+        return map_document(evidence).encode("utf-8")
+    try:
+        from boligsocial_cli.output.map_picture import render_map  # noqa: PLC0415
+    except ImportError as error:  # matplotlib, the 'map' extra, is not installed
+        raise UsageError(
+            f"--format {picture.value} needs matplotlib ({error.name or 'missing'} could not be "
+            "imported): pip install 'boligsocial-cli[map]'; --format html needs nothing more."
+        ) from None
+    return render_map(evidence, picture)
+
+
+def _write_picture(data: bytes, destination: Path | None, picture: PictureFormat) -> None:
+    """Write a picture to its file, or to stdout unless that is a terminal and it is binary."""
+    if destination is not None:
+        _write_file(destination, data)
+        return
+    if picture is PictureFormat.PNG and sys.stdout.isatty():
+        raise UsageError("A PNG is not for the terminal: add -o FILE.png, or redirect stdout.")
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (a test runner's, say)
+        sys.stdout.write(data.decode("utf-8", errors="surrogateescape"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write `data` to a new file `path` (an existing one is never overwritten)."""
+    try:
+        with path.open("xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; boligsocial never overwrites a file.") from None
+    except OSError as error:
+        raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
+    _messages().print(escape_control(f"Wrote {path}."), markup=False)
 
 
 @app.command()
@@ -1104,8 +1198,8 @@ def schema() -> None:
 
 export_app = typer.Typer(
     cls=_BoundaryGroup,
-    help="Write the whole dataset in a form other programs open.\n\n"
-    "Example: boligsocial export sqlite boligsocial.db",
+    help="Write the whole dataset as one file: a page for people (html) or a database for "
+    "programs (sqlite).\n\nExample: boligsocial export html evidens.html",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -1138,6 +1232,47 @@ def export_sqlite(
 
 
 _EXPORTED_TABLES = "themes, findings, works, citations, counts, outline, items, fulltext"
+
+
+@export_app.command("html")
+def export_html(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help="The HTML file to write; it must not exist yet. Example: evidens.html",
+            show_default=False,
+        ),
+    ],
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style",
+            metavar="STYLE",
+            help="Citation style of the bibliography: apa, harvard, chicago, kort, or a CSL "
+            "file. Example: --style harvard",
+        ),
+    ] = "apa",
+    lang: LangOption = Lang.DA,
+) -> None:
+    """One self-contained HTML page of the whole dataset, to open in a browser, offline.
+
+    Themes with their context, every finding with evidence kind, summary, quote, page and
+    references, the evidence map (click a cell to list its findings), search and filters,
+    and the bibliography with copy buttons; Danish or English at a click.
+
+    Example: boligsocial export html evidens.html --lang en
+    """
+    from boligsocial_cli.bibliography.csl import CslStyle, parse_style  # noqa: PLC0415 - citeproc is slow
+    from boligsocial_cli.output.page import page_document  # noqa: PLC0415
+
+    chosen_style = parse_style(style)
+    if isinstance(chosen_style, CslStyle):
+        for warning in chosen_style.schema_warnings:
+            _messages().print(escape_control(f"Warning: {warning}"), markup=False)
+    page = page_document(_whole_dataset(_store(ctx)), chosen_style, lang)
+    _write_file(path, page.encode("utf-8"))
 
 
 @app.command()

@@ -100,12 +100,55 @@ _LABELS = {
         "Assessment by partners, staff or managers:",
     ),
     "lead_in_forskning": Localized("Forskningsviden:", "Research knowledge:"),
+    "map_title": Localized(
+        "Evidenskort: fund pr. tema og evidenstype",
+        "Evidence and gap map: findings by theme and evidence kind",
+    ),
+    "map_source": Localized("Kilde", "Source"),
+    "map_area": Localized(
+        "Boblens areal svarer til antallet af fund.",
+        "A bubble's area is proportional to the number of findings.",
+    ),
+    "map_gap": Localized(
+        "Tom celle (0): intet fund, et hul i viden.", "Empty cell (0): no finding, a gap."
+    ),
+    "map_own": Localized(
+        "Stiplet kant: heraf egne data, ikke fra hæftet.",
+        "Dashed outline: includes own data, not from the booklet.",
+    ),
+    "map_hint": Localized(
+        "Vælg en celle for at vise dens fund.", "Choose a cell to list its findings."
+    ),
+    "page_skip": Localized("Spring til fundene", "Skip to the findings"),
+    "page_search": Localized("Søg i fundene", "Search the findings"),
+    "page_search_hint": Localized(
+        "Som i terminalen: store og små bogstaver er ens, æ, ø, å kan skrives ae, oe, aa, og "
+        "ord findes i alle bøjninger (helhedsplaner finder helhedsplan).",
+        "As in the terminal: any case, æ, ø, å may be typed as ae, oe, aa, and words are found "
+        "in any inflection (helhedsplaner finds helhedsplan).",
+    ),
+    "page_all_themes": Localized("Alle temaer", "All themes"),
+    "page_all_kinds": Localized("Alle evidenstyper", "All evidence kinds"),
+    "page_reset": Localized("Vis alle fund", "Show every finding"),
+    "page_shown": Localized("{shown} af {total} fund vises.", "{shown} of {total} findings shown."),
+    "page_more": Localized("Vis {count} flere fund", "Show {count} more findings"),
+    "page_context": Localized("Baggrund", "Context"),
+    "page_bibliography": Localized("Litteratur", "Bibliography"),
+    "page_copy": Localized("Kopiér", "Copy"),
+    "page_copy_bibtex": Localized("Kopiér BibTeX", "Copy BibTeX"),
+    "page_copied": Localized("Kopieret.", "Copied."),
+    "page_switch": Localized("English", "Dansk"),
 }
 
 
 def label(key: str, lang: Lang) -> str:
     """A user-facing label in `lang`."""
     return _LABELS[key].in_lang(lang)
+
+
+def both_labels(keys: Iterable[str]) -> dict[str, Localized]:
+    """The labels `keys` in both languages, for an output that switches between them."""
+    return {key: _LABELS[key] for key in keys}
 
 
 def literal(text: str, style: str = "") -> Text:
