@@ -587,6 +587,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--write", type=Path, help="also write the figures to this Markdown file")
     parser.add_argument(
+        "--validate",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time validate over the largest dataset (minutes: five runs with the warm-ups)",
+    )
+    parser.add_argument(
         "--python",
         type=Path,
         default=Path(sys.executable),
@@ -681,7 +687,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             prints=False,  # its report goes to stderr
         )
         for size in synthetic
-        if size == BIG
+        if size == BIG and options.validate
     }
     measure(
         [floor, *bundled.values(), *warm.values(), *big.values()],

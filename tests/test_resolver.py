@@ -296,3 +296,34 @@ def test_only_a_lookup_that_needs_stems_imports_the_stemmer(tmp_path: Path) -> N
     assert not _imports_stemmer(["findings", "--theme", "krim", "-f", "csv"], tmp_path)
     assert not _imports_stemmer(["themes", "--lang", "english"], tmp_path)
     assert _imports_stemmer(["glossary", "helhedsplaner"], tmp_path)
+
+
+def test_shadowed_names_are_what_matching_each_name_finds() -> None:
+    """shadowed_names looks names up instead of matching each against every record: it
+    finds what running `matches` on every name finds, over names that collide on purpose."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from boligsocial_cli.resolver import (  # noqa: PLC0415
+        matches,
+        reference_choices,
+        shadowed_names,
+    )
+
+    bundled = load_dataset(bundled_dataset_path())
+    works = list(bundled.references)
+    works.append(replace(works[0], id="kopi-af-foerste", cited_as=works[1].cited_as))
+    works.append(replace(works[2], id="navn-som-id", cited_as=works[3].id))
+    dataset = replace(bundled, references=tuple(works))
+    choices = reference_choices(dataset.references)
+    order = {choice.id: index for index, choice in enumerate(choices)}
+    expected = {
+        (choice.id, name, other)
+        for choice in choices
+        for name in choice.names
+        for other in (match.id for match in matches(name, choices))
+        if other != choice.id and (other == name or order[other] < order[choice.id])
+    }
+    found = {(s.record, s.name, s.other) for s in shadowed_names(dataset) if s.kind == "reference"}
+    assert found
+    assert {(r, n, o) for r, n, o in found if o != n} <= expected
+    assert {(r, n, o) for r, n, o in expected if o != n} <= found
