@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
+from boligsocial_cli.i18n import _
+
 
 class ExitCode(IntEnum):
     """Process exit codes, as documented in the README."""
@@ -72,15 +74,16 @@ def listed(choices: Sequence[str], limit: int = CHOICES_SHOWN) -> str:
     """Choices joined by ', ', cut after `limit` with a count: 'a, b, … and 9,980 more'."""
     if len(choices) <= limit:
         return ", ".join(choices)
-    return ", ".join(choices[:limit]) + f", … and {len(choices) - limit:,} more"
+    more = _("… and {count:,} more").format(count=len(choices) - limit)
+    return ", ".join(choices[:limit]) + ", " + more
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' naming the choice closest to `value`, or '' if none is close."""
+    """' (did you mean 'x'?)', in the current language, naming the choice closest to `value`, or '' if none is close."""
     import difflib  # noqa: PLC0415 - only a mistake needs it
 
     close = difflib.get_close_matches(value, sorted(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return " " + _("(did you mean {name}?)").format(name=repr(close[0])) if close else ""
 
 
 class OutputError(BoligsocialError):

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import RenderableType
 from rich.text import Text
-from typer.core import TyperGroup
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
 
 from boligsocial_cli import __version__
 from boligsocial_cli.dataset.locations import dataset_paths
 from boligsocial_cli.errors import BoligsocialError, ExitCode, UsageError
+from boligsocial_cli.i18n import _, use_language
 from boligsocial_cli.formats import (
     BibliographyFormat,
     DocumentFormat,
@@ -77,6 +79,13 @@ from boligsocial_cli.store.location import open_store
 from boligsocial_cli.store.store import Store
 
 from . import coercion
+from .language import (
+    TranslatedCommand,
+    TranslatedGroup,
+    language_of,
+    translate_help,
+    usage_message,
+)
 
 if TYPE_CHECKING:
     from typer._click import Command as ClickCommand
@@ -104,12 +113,18 @@ from boligsocial_cli.output.terminal import (
 )
 
 
-class _BoundaryGroup(TyperGroup):
-    """Turns every BoligsocialError into a message on stderr and its exit code."""
+class _BoundaryGroup(TranslatedGroup):
+    """Speaks the language the command line asks for; turns every BoligsocialError into a
+    message on stderr and its exit code."""
 
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         coercion.install(self, ctx)  # option values converted without importing Pydantic
         with _error_boundary(ctx):  # --help and --version write here
+            if ctx.parent is None:  # the whole command line: `export` is a group beneath
+                lang = language_of(args, os.environ)
+                use_language(lang)
+                translate_help(self)
+                ctx.default_map = _language_defaults(self, lang)  # each command's --lang
             return super().parse_args(ctx, args)
 
     def get_command(self, ctx: ClickContext, cmd_name: str) -> ClickCommand | None:
@@ -121,6 +136,15 @@ class _BoundaryGroup(TyperGroup):
     def invoke(self, ctx: ClickContext) -> Any:
         with _error_boundary(ctx):
             return super().invoke(ctx)
+
+
+def _language_defaults(command: ClickCommand, lang: Lang) -> dict[str, Any]:
+    """`--lang`'s default for `command` and each command beneath it: a language given before
+    the command counts after it too."""
+    defaults: dict[str, Any] = {"lang": lang.value}
+    for name, subcommand in getattr(command, "commands", {}).items():
+        defaults[name] = _language_defaults(subcommand, lang)
+    return defaults
 
 
 @contextlib.contextmanager
@@ -138,8 +162,15 @@ def _error_boundary(ctx: ClickContext) -> Iterator[None]:
             traceback.print_exc()
         # Messages quote file names, arguments and dataset ids: no control sequence in them
         # reaches the terminal, and each problem stays on one line.
-        report_problems("Error: ", error.problems_as_lines())
+        report_problems(_("Error: "), error.problems_as_lines())
         raise typer.Exit(error.exit_code) from None
+    except ClickUsageError as error:
+        if isinstance(error, NoArgsIsHelpError):
+            raise  # Typer shows the help
+        command = error.ctx.command_path if error.ctx else "boligsocial"
+        hint = _("Try '{command} -h' for help.").format(command=command)
+        report_problems(_("Error: "), (usage_message(error), hint))
+        raise typer.Exit(ExitCode.BAD_USAGE) from None
     except BrokenPipeError:
         raise typer.Exit(ExitCode.OK) from None
 
@@ -178,6 +209,18 @@ def _global_options(
             show_default=False,
         ),
     ] = None,
+    lang: Annotated[  # noqa: ARG001 - read before parsing, by language_of
+        Lang,
+        typer.Option(
+            "--lang",
+            "-l",
+            metavar="da|en",
+            help="Language of the interface and of the dataset's texts (quotes stay Danish): "
+            "da, en, or a name such as dansk or english. Also after the command, and as "
+            "BOLIGSOCIAL_LANG. Example: boligsocial --lang en themes",
+            parser=resolve_lang,
+        ),
+    ] = Lang.DA,
     debug: Annotated[
         bool,
         typer.Option(
@@ -224,7 +267,6 @@ LangOption = Annotated[
     typer.Option(
         "--lang",
         "-l",
-        envvar="BOLIGSOCIAL_LANG",
         metavar="da|en",
         help="Language of labels and texts (quotes stay Danish): da, en, or a name such as "
         "dansk or english. Also BOLIGSOCIAL_LANG. Example: --lang en",
@@ -294,7 +336,7 @@ def _emit(
         _write_data(LISTING_EXPORTERS[output](rows, fields))
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def themes(
     ctx: typer.Context,
     lang: LangOption = Lang.DA,
@@ -391,7 +433,7 @@ SearchOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def findings(
     ctx: typer.Context,
     theme: ThemeOption = None,
@@ -485,7 +527,7 @@ def _findings_report(
     return lambda: findings_blocks(found, dataset, lang, long=long)
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def search(
     ctx: typer.Context,
     words: Annotated[
@@ -522,7 +564,7 @@ def search(
     _emit(rows, SEARCH_COLUMNS, output, lambda _width: search_view(answer, context, lang))
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def show(
     ctx: typer.Context,
     finding_id: Annotated[
@@ -623,7 +665,7 @@ def _print_text(
     _write_data(render_plain(blocks()))
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def theme(
     ctx: typer.Context,
     typed: Annotated[
@@ -670,7 +712,7 @@ def theme(
     _write_data(PAGE_EXPORTERS[output](page, dataset, lang, bibliography))
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def overview(
     ctx: typer.Context,
     lang: LangOption = Lang.DA,
@@ -778,7 +820,7 @@ def _write_file(path: Path, data: bytes) -> None:
     _messages().print(escape_control(f"Wrote {path}."), markup=False)
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def challenges(
     ctx: typer.Context,
     lang: LangOption = Lang.DA,
@@ -804,7 +846,7 @@ def challenges(
     )
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def glossary(
     ctx: typer.Context,
     term: Annotated[
@@ -844,7 +886,7 @@ def glossary(
     )
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def about(
     ctx: typer.Context, lang: LangOption = Lang.DA, output: PageFormatOption = PageFormat.TEXT
 ) -> None:
@@ -864,7 +906,7 @@ def about(
     )
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def cite(
     ctx: typer.Context,
     keys: Annotated[
@@ -1020,7 +1062,7 @@ def _chosen_style(typed: str) -> Style:
     return chosen
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def brief(
     ctx: typer.Context,
     finding_ids: Annotated[
@@ -1149,7 +1191,7 @@ def _write_files(folder: Path, files: Sequence[DocumentFile], *, force: bool) ->
     _messages().print(escape_control(f"Wrote {wrote}."), markup=False)
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def validate(
     ctx: typer.Context,
     paths: Annotated[
@@ -1185,7 +1227,7 @@ def validate(
     _messages().print(escape_control(validation_summary(report)), markup=False)
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def schema() -> None:
     """Print the JSON Schema of dataset files, for editors that check YAML as you type.
 
@@ -1206,7 +1248,7 @@ export_app = typer.Typer(
 app.add_typer(export_app, name="export")
 
 
-@export_app.command("sqlite")
+@export_app.command("sqlite", cls=TranslatedCommand)
 def export_sqlite(
     ctx: typer.Context,
     path: Annotated[
@@ -1234,7 +1276,7 @@ def export_sqlite(
 _EXPORTED_TABLES = "themes, findings, works, citations, counts, outline, items, fulltext"
 
 
-@export_app.command("html")
+@export_app.command("html", cls=TranslatedCommand)
 def export_html(
     ctx: typer.Context,
     path: Annotated[
@@ -1275,7 +1317,7 @@ def export_html(
     _write_file(path, page.encode("utf-8"))
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def init(
     typed: Annotated[
         str,
@@ -1314,7 +1356,7 @@ def init(
     _messages().print(escape_control(wrote), markup=False)  # the path is the user's text
 
 
-@app.command()
+@app.command(cls=TranslatedCommand)
 def mcp(ctx: typer.Context) -> None:
     """Serve the evidence to AI assistants (Claude Desktop, VS Code, Cursor …) over the Model
     Context Protocol on stdin/stdout. Needs: pip install 'boligsocial-cli[mcp]'.
