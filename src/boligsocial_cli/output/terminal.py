@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from boligsocial_cli.dataset.locations import BUNDLED_LABEL
+from boligsocial_cli.i18n import N_, _
 from boligsocial_cli.model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
 from boligsocial_cli.query import Relaxation
 from boligsocial_cli.theme_page import ThemePage
@@ -229,18 +230,20 @@ def _theme_name(row: Row, lang: Lang) -> Text:
     return name
 
 
-def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
-    """One row per theme: name, count of findings and effects, summary."""
-    table = Table(box=box.SIMPLE_HEAD, title=label("themes", lang))
-    table.add_column(label("id", lang), style="bold", no_wrap=True)
-    table.add_column(label("name", lang), ratio=2)
-    table.add_column(label("findings", lang), justify="right")
-    table.add_column(label("effects", lang), justify="right", style="green")
-    table.add_column(label("summary", lang), ratio=3)
+def themes_table(rows: Sequence[Row], lang: Lang, theme_width: int | None = None) -> Table:
+    """One row per theme: name over id, count of findings and effects, summary; the names in
+    `theme_width` columns, if given."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=label("themes", lang))
+    table.add_column(label("theme", lang), width=theme_width)
+    table.add_column(label("findings", lang), justify="right", no_wrap=True)
+    table.add_column(label("effects", lang), justify="right", style="green", no_wrap=True)
+    table.add_column(label("summary", lang), ratio=1)
     for row in rows:
+        name = _theme_name(row, lang)
+        name.stylize("bold")
+        name.append(f"\n{escape_control(row['id'])}", style="dim")
         table.add_row(
-            literal(row["id"]),
-            _theme_name(row, lang),
+            name,
             str(row["findings"]),
             str(row["effects"]),
             marked_if_own(literal(row["summary"]), row["origin"]),
@@ -248,11 +251,19 @@ def themes_table(rows: Sequence[Row], lang: Lang) -> Table:
     return table
 
 
+def _theme_column(rows: Sequence[Row], lang: Lang) -> int:
+    """The least width of the themes' column: its longest id or word, so none is cut."""
+    names = (_plain(row["name"]) + _origin_width(row["origin"], lang) for row in rows)
+    words = (word for name in names for word in name.split())
+    return max(_longest(words), _longest(_plain(row["id"]) for row in rows))
+
+
+THEME_SUMMARY_COLUMN = 30
+"""The least width the themes table leaves its summaries (each one sentence)."""
+
+
 WIDE_TABLE_COLUMNS = 120
 """Below this width findings are listed as stacked entries rather than a table."""
-
-NARROW_COLUMNS = {"themes": 100, "overview": 96}
-"""Below these widths the other listings are stacked entries too, so no word is cut."""
 
 TEXT_COLUMN = 40
 """The least width a table leaves its running text (summaries, definitions)."""
@@ -442,13 +453,28 @@ def theme_page_view(
     return Group(*parts)
 
 
-def evidence_map_table(rows: Sequence[Row], dataset: Dataset, lang: Lang) -> Table:
-    """Themes by evidence kinds as a grid of counts; empty cells dimmed, effects highlighted."""
-    table = Table(box=box.SIMPLE_HEAD)
-    table.add_column(label("theme", lang))
+def evidence_map_table(
+    rows: Sequence[Row], dataset: Dataset, lang: Lang, *, short: bool = False
+) -> Table:
+    """Themes by evidence kinds as a grid of counts; empty cells dimmed, effects highlighted.
+
+    `short` heads the kinds' columns with short names and sets the table closer, for narrow
+    terminals (the legend beneath names them in full).
+    """
+    table = (
+        Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        if short
+        else Table(box=box.SIMPLE_HEAD)
+    )
+    table.add_column(label("theme", lang), ratio=1 if short else None)
     for kind in EvidenceKind:
-        table.add_column(evidence_badge(kind, dataset, lang), justify="center")
-    table.add_column(label("total", lang), justify="right", style="bold")
+        heading = (
+            Text(_(SHORT_KIND_NAMES[kind]), EVIDENCE_STYLES[kind])
+            if short
+            else evidence_badge(kind, dataset, lang)
+        )
+        table.add_column(heading, justify="center", no_wrap=True)
+    table.add_column(label("total", lang), justify="right", style="bold", no_wrap=True)
     for row in rows:
         cells: list[Text] = []
         for kind in EvidenceKind:
@@ -459,19 +485,48 @@ def evidence_map_table(rows: Sequence[Row], dataset: Dataset, lang: Lang) -> Tab
     return table
 
 
+SHORT_KIND_NAMES = {
+    EvidenceKind.EFFEKT: N_("Effect"),
+    EvidenceKind.FORANDRING: N_("Change"),
+    EvidenceKind.VURDERING: N_("Assess."),
+    EvidenceKind.FORSKNING: N_("Res."),
+}
+"""The evidence kinds' column headings where the full names leave the map too wide."""
+
+
+def evidence_map_legend(dataset: Dataset, lang: Lang, width: int) -> Text:
+    """What the short headings and the dots of the narrow map stand for, in lines of at most
+    `width` that break between the explanations, not inside one."""
+    shorts = {kind: _(short) for kind, short in SHORT_KIND_NAMES.items()}
+    explained = [
+        f"{shorts[kind]} = {escape_control(name)}"
+        for kind, name in _kind_names(dataset, lang).items()
+        if shorts[kind] != name
+    ]
+    lines = [""]
+    for item in [*explained, _("· = no finding")]:
+        joined = f"{lines[-1]}, {item}" if lines[-1] else item
+        if len(joined) + 1 <= width or not lines[-1]:
+            lines[-1] = joined
+        else:
+            lines[-1] += ","
+            lines.append(item)
+    return Text("\n".join(lines) + ".", style="dim")
+
+
 def simple_table(rows: Sequence[Row], columns: Sequence[tuple[str, str]], lang: Lang) -> Table:
     """A table of `rows` showing `columns` (row key, label key), every cell literal.
 
     The last column, the running text, takes most of the width.
     """
     table = Table(box=box.SIMPLE_HEAD)
-    for index, (_, label_key) in enumerate(columns):
+    for index, (_key, label_key) in enumerate(columns):
         if index == len(columns) - 1:
             table.add_column(label(label_key, lang), ratio=1, overflow="fold")
         else:
             table.add_column(label(label_key, lang), no_wrap=True)
     for row in rows:
-        table.add_row(*(literal(_plain(row[key])) for key, _ in columns))
+        table.add_row(*(literal(_plain(row[key])) for key, _label in columns))
     return table
 
 
@@ -527,9 +582,16 @@ def about_view(dataset: Dataset, lang: Lang) -> Group:
 
 
 def themes_view(rows: Sequence[Row], lang: Lang, width: int) -> RenderableType:
-    """Themes as a table, or stacked on narrow terminals."""
-    if width >= NARROW_COLUMNS["themes"]:
+    """Themes as a table, or stacked where the table would leave the summaries too little.
+
+    The names take their full width if the summaries keep TEXT_COLUMN, else they wrap.
+    """
+    room = width - len(label("findings", lang)) - len(label("effects", lang)) - 3 * 3
+    names = _longest(_plain(row["name"]) + _origin_width(row["origin"], lang) for row in rows)
+    if room - names >= TEXT_COLUMN:
         return themes_table(rows, lang)
+    if room - _theme_column(rows, lang) >= THEME_SUMMARY_COLUMN:
+        return themes_table(rows, lang, max(_theme_column(rows, lang), room - TEXT_COLUMN))
     entries: list[RenderableType] = []
     for row in rows:
         heading = literal(row["id"], "bold")
@@ -545,9 +607,19 @@ def themes_view(rows: Sequence[Row], lang: Lang, width: int) -> RenderableType:
 def evidence_map_view(
     rows: Sequence[Row], dataset: Dataset, lang: Lang, width: int
 ) -> RenderableType:
-    """The evidence map as a grid, or one line of counts per theme on narrow terminals."""
-    if width >= NARROW_COLUMNS["overview"]:
+    """The evidence map as a grid: with the kinds' full names where the themes' names then
+    fit on one line, else with short names and a legend, where the names may wrap but no
+    word of them is cut; one line of counts per theme only where no grid can hold."""
+    names = [_plain(row["name"]) + _origin_width(row["origin"], lang) for row in rows]
+    total = max(len(label("total", lang)), _longest(str(row["total"]) for row in rows))
+    kinds = [len(name) + 2 for name in _kind_names(dataset, lang).values()]  # a badge's spaces
+    if width >= _longest(names) + sum(kinds) + total + 3 * (len(kinds) + 2) + 1:
         return evidence_map_table(rows, dataset, lang)
+    short = [len(_(SHORT_KIND_NAMES[kind])) for kind in EvidenceKind]
+    words = _longest(word for name in names for word in name.split())
+    if width >= words + sum(short) + total + 3 * (len(short) + 1):
+        grid = evidence_map_table(rows, dataset, lang, short=True)
+        return Group(grid, evidence_map_legend(dataset, lang, width))
     entries: list[RenderableType] = []
     for row in rows:
         counts = Text()
@@ -562,19 +634,30 @@ def evidence_map_view(
     return Group(*entries)
 
 
+def _kind_names(dataset: Dataset, lang: Lang) -> dict[EvidenceKind, str]:
+    """Each evidence kind's name in `lang`, in the kinds' order."""
+    names = {info.kind: info.name.in_lang(lang) for info in dataset.evidence_kinds}
+    return {kind: names.get(kind, kind.value) for kind in EvidenceKind}
+
+
+def _origin_width(origin: str, lang: Lang) -> str:
+    """The own-data mark a theme's name carries, as text to measure."""
+    return _origin_mark(origin, lang).plain
+
+
 def simple_view(
     rows: Sequence[Row], columns: Sequence[tuple[str, str]], lang: Lang, width: int
 ) -> RenderableType:
     """A listing of names and a text as a table, or heading-and-text entries when the names
     would leave the text too little room."""
-    names = sum(_longest(_plain(row[key]) for row in rows) + 3 for key, _ in columns[:-1])
+    names = sum(_longest(_plain(row[key]) for row in rows) + 3 for key, _label in columns[:-1])
     if width >= names + TEXT_COLUMN:
         return simple_table(rows, columns, lang)
     entries: list[RenderableType] = []
-    (heading_key, _), *rest = columns
+    (heading_key, _label), *rest = columns
     for row in rows:
         entries.append(literal(_plain(row[heading_key]), "bold"))
-        entries.extend(literal(_plain(row[key])) for key, _ in rest)
+        entries.extend(literal(_plain(row[key])) for key, _label in rest)
         entries.append(Text())
     return Group(*entries)
 
