@@ -116,3 +116,46 @@ def test_themes_at_60_columns_is_a_list(invoke: Invoke, lang: Lang) -> None:
     for row in rows:
         heading = lines.index(f"{row['id']}  {row['name']}")
         assert lines[heading + 1].startswith(f"{findings}: {row['findings']} ")
+
+
+def _works(text: str) -> list[str]:
+    """The works of a wrapped reference list: paragraphs, their lines joined by a space."""
+    return [" ".join(block.split()) for block in text.strip("\n").split("\n\n")]
+
+
+@pytest.mark.parametrize("width", [60, 80])
+@pytest.mark.parametrize("args", [("--effects-only",), ("--style", "harvard", "--lang", "en")])
+def test_cite_wraps_at_word_boundaries_with_a_hanging_indent(
+    invoke: Invoke, args: tuple[str, ...], width: int
+) -> None:
+    """On a terminal each work is a paragraph: its first line flush left, the rest indented
+    four spaces, a blank line after it, no line breaking a word. Its words are those of the
+    one line the same work takes in a file or a pipe, in order."""
+    piped = invoke("cite", *args).stdout.splitlines()
+    shown = invoke("cite", *args, env={"COLUMNS": str(width), **TERMINAL}).stdout
+    assert _works(shown) == [" ".join(line.split()) for line in piped]
+    for block in shown.strip("\n").split("\n\n"):
+        first, *rest = block.split("\n")
+        assert not first.startswith(" ")
+        assert all(line.startswith("    ") and line[4] != " " for line in rest)
+        assert all(len(line) <= width or " " not in line.strip() for line in block.split("\n"))
+    assert any(len(block.split("\n")) > 1 for block in shown.split("\n\n"))  # some did wrap
+
+
+def test_cite_keeps_a_long_url_whole(invoke: Invoke) -> None:
+    """A URL longer than the line is never broken: it stands whole on a line of its own."""
+    piped = invoke("cite").stdout
+    urls = [word for word in piped.split() if word.startswith("http")]
+    assert urls
+    width = min(len(url) for url in urls) - 1
+    shown = invoke("cite", env={"COLUMNS": str(max(width, 20)), **TERMINAL}).stdout
+    shown_words = shown.split()
+    assert all(url in shown_words for url in urls)
+
+
+def test_cite_to_a_file_keeps_a_work_a_line(invoke: Invoke) -> None:
+    """Written to a file or a pipe, at any COLUMNS, a work is one line and no line is blank:
+    what tools and the README's examples read."""
+    lines = invoke("cite", "--effects-only", env={"COLUMNS": "40"}).stdout.splitlines()
+    assert len(lines) == 3
+    assert all(line and not line.startswith(" ") and len(line) > 40 for line in lines)

@@ -978,7 +978,13 @@ def cite(
     if not references:
         _messages().print(label("nothing_to_cite", lang), markup=False)
         return
-    _write_data(_rendered(store, references, output, style, lang, style_key))
+    text = _rendered(store, references, output, style, lang, style_key)
+    console = _stdout()
+    if output is BibliographyFormat.TEXT and console.is_terminal:  # a file keeps a work a line
+        from boligsocial_cli.output.wrapping import hanging_entries  # noqa: PLC0415
+
+        text = hanging_entries(text, console.width)
+    _write_data(text)
 
 
 def _cite_quotes(
