@@ -21,7 +21,6 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from boligsocial_cli import __version__
 from boligsocial_cli.dataset.locations import dataset_paths
 from boligsocial_cli.errors import BoligsocialError, ExitCode, UsageError
-from boligsocial_cli.i18n import _, use_language
 from boligsocial_cli.formats import (
     BibliographyFormat,
     DocumentFormat,
@@ -30,6 +29,7 @@ from boligsocial_cli.formats import (
     PageFormat,
     PictureFormat,
 )
+from boligsocial_cli.i18n import N_, _, use_language
 from boligsocial_cli.model import Dataset, Finding, Lang, Reference
 from boligsocial_cli.output.listings import (
     CHALLENGE_COLUMNS,
@@ -48,6 +48,7 @@ from boligsocial_cli.output.listings import (
     search_row,
     theme_row,
 )
+from boligsocial_cli.output.pager import pager_command
 from boligsocial_cli.output.safe_text import escape_control
 from boligsocial_cli.output.writer import (
     data_console as _stdout,
@@ -55,7 +56,10 @@ from boligsocial_cli.output.writer import (
 from boligsocial_cli.output.writer import (
     failures_as_output_errors,
     flush_stdout,
+    help_width,
+    print_view,
     report_problems,
+    use_pager,
 )
 from boligsocial_cli.output.writer import (
     message_console as _messages,
@@ -125,6 +129,10 @@ class _BoundaryGroup(TranslatedGroup):
                 use_language(lang)
                 translate_help(self)
                 ctx.default_map = _language_defaults(self, lang)  # each command's --lang
+                ctx.terminal_width = help_width()  # also when stdout is a pipe
+                paged = NO_PAGER_OPTION not in _before_double_dash(args)
+                use_pager(pager_command(os.environ) if paged else None)
+                args = _without_no_pager(args)  # so it may follow the command too
             return super().parse_args(ctx, args)
 
     def get_command(self, ctx: ClickContext, cmd_name: str) -> ClickCommand | None:
@@ -136,6 +144,19 @@ class _BoundaryGroup(TranslatedGroup):
     def invoke(self, ctx: ClickContext) -> Any:
         with _error_boundary(ctx):
             return super().invoke(ctx)
+
+
+NO_PAGER_OPTION = "--no-pager"
+
+
+def _before_double_dash(args: list[str]) -> list[str]:
+    return args[: args.index("--")] if "--" in args else args
+
+
+def _without_no_pager(args: list[str]) -> list[str]:
+    """`args` without `--no-pager`, which is read before parsing wherever it is."""
+    before = _before_double_dash(args)
+    return [word for word in before if word != NO_PAGER_OPTION] + args[len(before) :]
 
 
 def _language_defaults(command: ClickCommand, lang: Lang) -> dict[str, Any]:
@@ -221,6 +242,17 @@ def _global_options(
             parser=resolve_lang,
         ),
     ] = Lang.DA,
+    no_pager: Annotated[  # noqa: ARG001 - read before parsing, by _BoundaryGroup
+        bool,
+        typer.Option(
+            NO_PAGER_OPTION,
+            help=N_(
+                "Print long output straight to the terminal, not through a pager (less, or "
+                "BOLIGSOCIAL_PAGER, else PAGER; set either empty for none). Also after the "
+                "command. Example: boligsocial --no-pager findings"
+            ),
+        ),
+    ] = False,
     debug: Annotated[
         bool,
         typer.Option(
@@ -323,7 +355,7 @@ def _emit(
     if output is OutputFormat.TABLE:
         if blocks is None:
             console = _stdout()
-            console.print(view(console.width))
+            print_view(console, view(console.width))
         else:
             _print_text(view, blocks)
     elif output is OutputFormat.MARKDOWN and blocks is not None:
@@ -658,7 +690,7 @@ def _print_text(
     box drawing, no hard wraps, no trailing spaces."""
     console = _stdout()
     if console.is_terminal:
-        console.print(view(console.width))
+        print_view(console, view(console.width))
         return
     from boligsocial_cli.output.documents.plain import render_plain  # noqa: PLC0415
 
@@ -705,7 +737,7 @@ def theme(
     form = BibliographyFormat.TEXT if as_text else BibliographyFormat.MARKDOWN
     bibliography = _rendered(store, page.references, form, "apa", lang) if page.references else ""
     if as_text:
-        _stdout().print(theme_page_view(page, dataset, lang, bibliography.rstrip("\n")))
+        print_view(_stdout(), theme_page_view(page, dataset, lang, bibliography.rstrip("\n")))
         return
     from boligsocial_cli.output.theme_pages import PAGE_EXPORTERS  # noqa: PLC0415 - documents only
 

@@ -13,6 +13,7 @@ from typer.core import TyperCommand, TyperGroup
 from boligsocial_cli.errors import UsageError
 from boligsocial_cli.i18n import N_, _
 from boligsocial_cli.model import Lang
+from boligsocial_cli.output.writer import write_data
 from boligsocial_cli.resolver import resolve_lang
 
 if TYPE_CHECKING:
@@ -100,7 +101,16 @@ class TranslatedHelp:
         option = TyperCommand.get_help_option(self, ctx)
         if option is not None and option.help:
             option.help = _(option.help)
+        if option is not None:
+            option.callback = _show_help
         return option
+
+
+def _show_help(ctx: Context, _param: object, value: bool) -> None:
+    """The help page on stdout, through the pager when it is longer than the terminal."""
+    if value and not ctx.resilient_parsing:
+        write_data(ctx.get_help() + "\n")
+        ctx.exit()
 
 
 def usage_message(error: ClickUsageError) -> str:
@@ -112,10 +122,14 @@ def usage_message(error: ClickUsageError) -> str:
         if error.option_name.split("=")[0] in GLOBAL_OPTIONS and error.ctx and error.ctx.parent:
             root = error.ctx.find_root().info_name
             command = error.ctx.info_name
-            return message + ". " + _(
-                "{option} is an option of {program} itself and goes before the command: "
-                "{program} {option} … {command}"
-            ).format(option=error.option_name, program=root, command=command)
+            return (
+                message
+                + ". "
+                + _(
+                    "{option} is an option of {program} itself and goes before the command: "
+                    "{program} {option} … {command}"
+                ).format(option=error.option_name, program=root, command=command)
+            )
         if error.possibilities:
             suggestion = ", ".join(sorted(error.possibilities))
             return message + ". " + _("Did you mean {suggestion}?").format(suggestion=suggestion)

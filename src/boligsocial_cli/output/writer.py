@@ -14,10 +14,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 from boligsocial_cli.errors import OutputError
+from boligsocial_cli.i18n import _
 
+from .pager import CommandPager
 from .safe_text import escape_control, one_line
 
 MIN_COLUMNS = 20
@@ -89,8 +91,64 @@ def message_console() -> Console:
     return _Console(stderr=True, soft_wrap=True)
 
 
+HELP_COLUMNS = 80
+"""The widest help pages are laid out, as click lays them out: lines of running text."""
+
+
+def help_width() -> int:
+    """The width for help pages: the terminal's, as for the views, also when stdout is a pipe
+    (`-h | less`: the terminal is then found on stderr or stdin), at most HELP_COLUMNS."""
+    return max(min(message_console().width, HELP_COLUMNS) - 2, MIN_COLUMNS)
+
+
+_pager: tuple[str, ...] | None = None
+
+
+def use_pager(command: tuple[str, ...] | None) -> None:
+    """Page long output to a terminal through `command` from now on (None: never page)."""
+    global _pager  # noqa: PLW0603 - chosen once per run, as the language is
+    _pager = command
+
+
+def _terminal_pager(console: Console) -> CommandPager | None:
+    """The pager for output to `console`, if there is one and stdout is a real terminal
+    (TTY_COMPATIBLE makes Rich style a pipe as a terminal: it is still no place to page)."""
+    if _pager is None:
+        return None
+    try:
+        if not os.isatty(sys.stdout.fileno()):
+            return None
+    except (AttributeError, OSError, ValueError):  # no descriptor: a test runner's stream
+        return None
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    return CommandPager(_pager, console.height, _write_text, _warn, encoding)
+
+
+def _warn(text: str) -> None:
+    report_problems(_("Warning: "), [text])
+
+
+def print_view(console: Console, renderable: RenderableType) -> None:
+    """Print a view to stdout, through the pager if it is longer than the terminal."""
+    pager = _terminal_pager(console)
+    if pager is None:
+        console.print(renderable)
+        return
+    with failures_as_output_errors(), console.pager(pager, styles=True):
+        console.print(renderable)
+
+
 def write_data(text: str) -> None:
-    """Write machine-readable output as UTF-8 whatever the locale, so no letter is lost."""
+    """Write machine-readable output as UTF-8 whatever the locale, so no letter is lost;
+    to a terminal, through the pager if it is longer than the terminal."""
+    pager = _terminal_pager(message_console())
+    if pager is None:
+        _write_text(text)
+    else:
+        pager.show(text)
+
+
+def _write_text(text: str) -> None:
     stdout = sys.stdout
     if stdout is None:
         raise _closed()
