@@ -31,14 +31,14 @@ def _view(invoke: Invoke, width: int, *args: str) -> list[str]:
     return lines
 
 
-def _map_rows(invoke: Invoke, lang: Lang) -> list[dict[str, object]]:
+def map_rows(invoke: Invoke, lang: Lang) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = json.loads(
         invoke("overview", "--format", "json", "--lang", lang.value).stdout
     )
     return rows
 
 
-def _grid_line(lines: list[str], row: dict[str, object]) -> list[str] | None:
+def grid_line(lines: list[str], row: dict[str, object]) -> list[str] | None:
     """The cells after the theme's name on the line its name starts, if they are the
     theme's counts in the kinds' order and its total (a dot for none)."""
     expected = ["·" if row[kind.value] == 0 else str(row[kind.value]) for kind in EvidenceKind]
@@ -59,9 +59,9 @@ def test_the_evidence_map_is_a_grid_at_80_columns_and_wider(
     """Each theme is one row of the grid: its name, then a cell per evidence kind in the
     kinds' order and its total, as `overview --format json` counts them."""
     lines = _view(invoke, width, "overview", "--lang", lang.value)
-    rows = _map_rows(invoke, lang)
+    rows = map_rows(invoke, lang)
     assert rows
-    missing = [row["id"] for row in rows if _grid_line(lines, row) is None]
+    missing = [row["id"] for row in rows if grid_line(lines, row) is None]
     assert missing == []
 
 
@@ -80,10 +80,10 @@ def test_the_map_at_60_columns_keeps_every_count(invoke: Invoke, lang: Lang) -> 
     """At 60 columns, grid or list, every theme's name is there whole and every count too."""
     lines = _view(invoke, 60, "overview", "--lang", lang.value)
     text = " ".join(" ".join(lines).split())
-    for row in _map_rows(invoke, lang):
+    for row in map_rows(invoke, lang):
         for word in str(row["name"]).split():
             assert word in text.split()
-        if _grid_line(lines, row) is None:  # the stacked form: "Kind n" for each kind found
+        if grid_line(lines, row) is None:  # the stacked form: "Kind n" for each kind found
             for kind in EvidenceKind:
                 if row[kind.value]:
                     assert f"{KIND_NAMES[lang][kind]} {row[kind.value]}" in text
@@ -118,7 +118,7 @@ def test_themes_at_60_columns_is_a_list(invoke: Invoke, lang: Lang) -> None:
         assert lines[heading + 1].startswith(f"{findings}: {row['findings']} ")
 
 
-def _works(text: str) -> list[str]:
+def works(text: str) -> list[str]:
     """The works of a wrapped reference list: paragraphs, their lines joined by a space."""
     return [" ".join(block.split()) for block in text.strip("\n").split("\n\n")]
 
@@ -133,7 +133,7 @@ def test_cite_wraps_at_word_boundaries_with_a_hanging_indent(
     one line the same work takes in a file or a pipe, in order."""
     piped = invoke("cite", *args).stdout.splitlines()
     shown = invoke("cite", *args, env={"COLUMNS": str(width), **TERMINAL}).stdout
-    assert _works(shown) == [" ".join(line.split()) for line in piped]
+    assert works(shown) == [" ".join(line.split()) for line in piped]
     for block in shown.strip("\n").split("\n\n"):
         first, *rest = block.split("\n")
         assert not first.startswith(" ")
