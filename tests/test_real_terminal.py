@@ -282,3 +282,13 @@ def test_a_missing_pager_falls_back_to_printing(tmp_path: Path) -> None:
     text = "\n".join(screen)
     assert "no-such-pager" in text
     assert "Traceback" not in text
+
+
+@pytest.mark.usefixtures("tmux")
+def test_a_long_help_page_opens_in_less(tmp_path: Path) -> None:
+    """`findings -h` is longer than a 24-line pane: it opens in less, from its usage line."""
+    with pane(tmp_path, 80, boligsocial("-l", "en", "findings", "-h"), height=24) as shown:
+        screen = shown.wait_for_prompt()
+        assert screen[0].startswith("Usage: boligsocial findings")
+        shown.tmux("send-keys", "-t", "main", "q")
+        assert shown.wait_until_ended() == 0
