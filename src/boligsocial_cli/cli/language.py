@@ -11,7 +11,7 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperGroup
 
 from boligsocial_cli.errors import UsageError
-from boligsocial_cli.i18n import N_, _
+from boligsocial_cli.i18n import N_, _, ngettext
 from boligsocial_cli.model import Lang
 from boligsocial_cli.resolver import resolve_lang
 
@@ -31,6 +31,8 @@ TYPER_MESSAGES = (
     N_("Show this message and exit."),
     N_("Install completion for the current shell."),
     N_("Show completion for the current shell, to copy it or customize the installation."),
+    N_("default: {default}"),
+    N_("required"),
 )
 
 
@@ -67,7 +69,7 @@ def _language_values(args: Sequence[str]) -> Iterator[str]:
 
 def translate_help(command: Command) -> None:
     """Put `command`'s help, and that of its options and subcommands, in the current language."""
-    for attribute in ("help", "short_help", "epilog", "options_metavar", "subcommand_metavar"):
+    for attribute in ("help", "short_help", "options_metavar", "subcommand_metavar"):
         text = getattr(command, attribute, None)
         if text:
             setattr(command, attribute, _(text))
@@ -82,8 +84,9 @@ def translate_help(command: Command) -> None:
 
 
 class TranslatedHelp:
-    """Help pages whose own words (the usage line, the help option) are translated too, and
-    whose command list shows each command's first sentence whole."""
+    """Help pages whose own words (the usage line, the help option) are translated too, whose
+    command list shows each command's first sentence whole, and whose epilog is the command's
+    examples: command lines, one a line, the same in every language."""
 
     def parse_args(self: TyperCommand, ctx: Context, args: list[str]) -> list[str]:  # type: ignore[misc]
         try:
@@ -101,6 +104,18 @@ class TranslatedHelp:
         if option is not None and option.help:
             option.help = _(option.help)
         return option
+
+    def format_epilog(self: TyperCommand, ctx: Context, formatter: HelpFormatter) -> None:  # type: ignore[misc]  # noqa: ARG002 - Click's signature
+        examples = help_examples(self)
+        if examples:
+            with formatter.section(ngettext("Example", "Examples", len(examples))):
+                for example in examples:  # as typed, never wrapped: a line to copy
+                    formatter.write(" " * formatter.current_indent + example + "\n")
+
+
+def help_examples(command: Command) -> tuple[str, ...]:
+    """The example command lines `command`'s help ends with (its epilog, one a line)."""
+    return tuple(line.strip() for line in (command.epilog or "").splitlines() if line.strip())
 
 
 def usage_message(error: ClickUsageError) -> str:
@@ -137,7 +152,24 @@ def usage_message(error: ClickUsageError) -> str:
 
 
 class TranslatedCommand(TranslatedHelp, TyperCommand):
-    """A command whose help speaks the current language."""
+    """A command whose help speaks the current language, and names each argument by its
+    metavar alone (Typer adds the Python type, as in `ID <str>`)."""
+
+    def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
+        arguments, options = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                name = (param.metavar or (param.name or "").upper()) + ("..." * (param.nargs != 1))
+                arguments.append((name, record[1]))
+            else:
+                options.append(record)
+        for heading, rows in ((_("Arguments"), arguments), (_("Options"), options)):
+            if rows:
+                with formatter.section(heading):
+                    formatter.write_dl(rows)
 
 
 class TranslatedGroup(TranslatedHelp, TyperGroup):
