@@ -238,3 +238,14 @@ def test_metavars_are_words_not_python_types(page: tuple[str, ...], lang: str) -
     """No Python type shows through (`ID <str>`, `KEY <list[str]>`, `<int>`)."""
     text = help_page(page, lang)
     assert not re.search(r"<(str|int|list|Path|bool|float)\b", text), text
+
+
+COMMAND_PAGES = [page for page in PAGES if page not in GROUPS]
+
+
+@pytest.mark.parametrize("page", COMMAND_PAGES, ids=" ".join)
+def test_lang_is_accepted_after_every_command(page: tuple[str, ...]) -> None:
+    """`--lang` may follow any command, as the root's help says: its help is then English."""
+    result = CliRunner().invoke(app, [*page, "--lang", "en", "-h"], prog_name="boligsocial")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Usage: boligsocial {' '.join(page)} ")

@@ -288,6 +288,20 @@ LangOption = Annotated[
         parser=resolve_lang,
     ),
 ]
+MessagesLangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        "-l",
+        metavar="da|en",
+        help=N_(
+            "Language of the messages: da or en, or a name such as dansk or english. Also "
+            "BOLIGSOCIAL_LANG."
+        ),
+        parser=resolve_lang,
+    ),
+]
+"""`--lang` of a command that shows no dataset text: read before parsing, by language_of."""
 ExcelOption = Annotated[
     bool,
     typer.Option(
@@ -1205,7 +1219,7 @@ def brief(
         typer.Option(
             "--date",
             metavar=N_("YYYY-MM-DD"),
-            help=N_("The date the brief gives as its own (default: today)."),
+            help=N_("The brief's date (default: today)."),
             show_default=False,
         ),
     ] = None,
@@ -1311,6 +1325,7 @@ def validate(
             show_default=False,
         ),
     ] = None,
+    lang: MessagesLangOption = Lang.DA,  # noqa: ARG001
 ) -> None:
     from boligsocial_cli.dataset.load import validate_files  # noqa: PLC0415 - lookups need not import the checks
 
@@ -1325,7 +1340,7 @@ def validate(
     help=N_("Print the JSON Schema of dataset files.\n\nEditors use it to check YAML as you type."),
     epilog="boligsocial schema > boligsocial.schema.json",
 )
-def schema() -> None:
+def schema(lang: MessagesLangOption = Lang.DA) -> None:  # noqa: ARG001
     from boligsocial_cli.dataset.schema import dataset_schema_json  # noqa: PLC0415 - json for this command only
 
     _write_data(dataset_schema_json())
@@ -1363,6 +1378,7 @@ def export_sqlite(
             show_default=False,
         ),
     ],
+    lang: MessagesLangOption = Lang.DA,  # noqa: ARG001
 ) -> None:
     try:
         _store(ctx).export(path)
@@ -1437,6 +1453,7 @@ def init(
             show_default=False,
         ),
     ],
+    lang: MessagesLangOption = Lang.DA,  # noqa: ARG001
 ) -> None:
     from boligsocial_cli.dataset.starter import (  # noqa: PLC0415 - for this command only
         SCHEMA_FILE,
@@ -1473,7 +1490,7 @@ def init(
         "boligsocial mcp\nboligsocial init egne-fund.yaml\nboligsocial --data egne-fund.yaml mcp"
     ),
 )
-def mcp(ctx: typer.Context) -> None:
+def mcp(ctx: typer.Context, lang: MessagesLangOption = Lang.DA) -> None:  # noqa: ARG001
     from boligsocial_cli.mcp_server import serve  # noqa: PLC0415 - the server for this command only
     from boligsocial_cli.mcp_server.texts import ON_A_TERMINAL  # noqa: PLC0415
 

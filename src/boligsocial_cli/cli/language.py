@@ -105,7 +105,7 @@ class TranslatedHelp:
             option.help = _(option.help)
         return option
 
-    def format_epilog(self: TyperCommand, ctx: Context, formatter: HelpFormatter) -> None:  # type: ignore[misc]  # noqa: ARG002 - Click's signature
+    def format_epilog(self: TyperCommand, ctx: Context, formatter: HelpFormatter) -> None:  # type: ignore[misc]  # noqa: ARG002
         examples = help_examples(self)
         if examples:
             with formatter.section(ngettext("Example", "Examples", len(examples))):
