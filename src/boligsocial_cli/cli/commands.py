@@ -443,7 +443,7 @@ StyleOption = Annotated[
         "--style",
         metavar=N_("STYLE"),
         help=N_(
-            "Citation style, in any case or as a prefix: apa, harvard, chicago, kort (the "
+            "Citation style, by name or a prefix of it: apa, harvard, chicago, kort (the "
             "booklet's in-text form), or the path of a CSL file."
         ),
     ),
@@ -467,8 +467,8 @@ SearchOption = Annotated[
         "-s",
         metavar=N_("TEXT"),
         help=N_(
-            "Words to look for in summaries, quotes, names and citations (any case; æ, ø, å may "
-            "be typed as ae, oe, aa)."
+            "Words to look for in summaries, quotes, names and citations (upper or lower case; "
+            "æ, ø, å may be typed as ae, oe, aa)."
         ),
         show_default=False,
     ),
@@ -584,8 +584,9 @@ def _findings_report(
     cls=TranslatedCommand,
     help=N_(
         "Search everything the dataset says, best match first.\n\n"
-        "Findings, the themes' context, the background, challenges, glossary and works: in any "
-        "case, with æ, ø, å as ae, oe, aa, and in any inflection."
+        "It looks in the findings, the themes' context, the background, the challenges, the "
+        "glossary and the works, and finds words in upper or lower case, with æ, ø, å typed as "
+        "ae, oe, aa, and in any inflection."
     ),
     epilog="boligsocial search fritidsjob unge\nboligsocial search utryghed --limit 5",
 )
