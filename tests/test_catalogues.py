@@ -40,8 +40,10 @@ def _catalogue() -> dict[str, str]:
     for message in catalogue:
         if not message.id or message.fuzzy:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+        strings = (
+            (message.string,) if isinstance(message.string, str) else tuple(message.string or ())
+        )
         for one, text in zip(ids, strings, strict=False):
             if text:
                 translated[one] = text

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from typer._click import Command
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperGroup
 
@@ -16,7 +17,8 @@ from boligsocial_cli.model import Lang
 from boligsocial_cli.resolver import resolve_lang
 
 if TYPE_CHECKING:
-    from typer._click import Command, Context, HelpFormatter
+    from typer._click import Context, HelpFormatter
+    from typer.core import TyperOption
 
 LANGUAGE_OPTIONS = ("--lang", "-l")
 GLOBAL_OPTIONS = ("--data", "--debug", "--version")
@@ -83,29 +85,29 @@ def translate_help(command: Command) -> None:
         translate_help(subcommand)
 
 
-class TranslatedHelp:
+class TranslatedHelp(Command):
     """Help pages whose own words (the usage line, the help option) are translated too, whose
     command list shows each command's first sentence whole, and whose epilog is the command's
     examples: command lines, one a line, the same in every language."""
 
-    def parse_args(self: TyperCommand, ctx: Context, args: list[str]) -> list[str]:  # type: ignore[misc]
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         try:
-            return super().parse_args(ctx, args)  # type: ignore[misc]
+            return super().parse_args(ctx, args)
         except ClickUsageError as error:
             error.ctx = error.ctx or ctx  # so the hint names this command's help
             raise
 
-    def format_usage(self: TyperCommand, ctx: Context, formatter: HelpFormatter) -> None:  # type: ignore[misc]
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
 
-    def get_help_option(self: TyperCommand, ctx: Context) -> object:  # type: ignore[misc]
-        option = TyperCommand.get_help_option(self, ctx)
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        option = super().get_help_option(ctx)
         if option is not None and option.help:
             option.help = _(option.help)
         return option
 
-    def format_epilog(self: TyperCommand, ctx: Context, formatter: HelpFormatter) -> None:  # type: ignore[misc]  # noqa: ARG002
+    def format_epilog(self, ctx: Context, formatter: HelpFormatter) -> None:  # noqa: ARG002
         examples = help_examples(self)
         if examples:
             with formatter.section(ngettext("Example", "Examples", len(examples))):
@@ -136,7 +138,7 @@ def usage_message(error: ClickUsageError) -> str:
             return message + ". " + _("Did you mean {suggestion}?").format(suggestion=suggestion)
         return message
     if isinstance(error, exceptions.MissingParameter) and error.param is not None:
-        name = error.param.get_error_hint()  # type: ignore[call-arg]  # Typer's takes no ctx
+        name = error.param.get_error_hint()  # Typer's takes no ctx
         if error.param.param_type_name == "argument":
             return _("Missing argument {name}.").format(name=name)
         return _("Missing option {name}.").format(name=name)
