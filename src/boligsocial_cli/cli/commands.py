@@ -1293,7 +1293,7 @@ def _write_files(folder: Path, files: Sequence[DocumentFile], *, force: bool) ->
 @app.command(
     cls=TranslatedCommand,
     help=N_(
-        "Check dataset files and list every problem with its place.\n\n"
+        "Check dataset files and list every problem with its location.\n\n"
         "Each file is checked on its own and then together with the others; the exit code is 0 "
         "when all is well."
     ),
