@@ -148,6 +148,8 @@ def test_the_examples_are_found_and_the_same_in_both_languages() -> None:
     assert len(PAGES) >= 19
     assert sum(len(lines) for lines in shown.values()) >= 40
     assert all(lines[0].startswith("boligsocial") for lines in shown.values())
+    too_wide = [line for lines in shown.values() for line in lines if len(line) > 58]
+    assert too_wide == [], "an example is to fit a 60-column terminal, indented by 2"
     assert shown == {page: examples(help_page(page, "en"), "en") for page in PAGES}
 
 

@@ -484,9 +484,9 @@ SearchOption = Annotated[
     ),
     epilog=(
         "boligsocial findings --theme uddannelse --effects-only\n"
-        "boligsocial findings --theme kriminalitet --theme tryghed --long\n"
-        "boligsocial findings --evidence forandring --search beboere\n"
-        "boligsocial findings --cites 'SBi 2018:09' --format csv > fund.csv"
+        "boligsocial findings --theme krim --theme tryghed --long\n"
+        "boligsocial findings --evidence forandring -s beboere\n"
+        "boligsocial findings --cites 'SBi 2018:09'"
     ),
 )
 def findings(
@@ -995,7 +995,7 @@ def about(
         "boligsocial cite --finding maends-ledighed\n"
         "boligsocial cite 'Christensen 2018b' --style harvard\n"
         "boligsocial cite --finding maends-ledighed --quote\n"
-        "boligsocial cite --effects-only --format bibtex > referencer.bib"
+        "boligsocial cite --effects-only -f bibtex > referencer.bib"
     ),
 )
 def cite(
@@ -1163,7 +1163,8 @@ def _chosen_style(typed: str) -> Style:
     ),
     epilog=(
         "boligsocial brief --theme uddannelse --effects-only\n"
-        "boligsocial brief --theme uddannelse --quotes --format docx -o notat.docx"
+        "boligsocial brief fritidsjob-tre-gange-chance --quotes\n"
+        "boligsocial brief --theme uddannelse -f docx -o notat.docx"
     ),
 )
 def brief(
