@@ -108,16 +108,11 @@ class TranslatedHelp(Command):
         return option
 
     def format_epilog(self, ctx: Context, formatter: HelpFormatter) -> None:  # noqa: ARG002
-        examples = help_examples(self)
+        examples = [line.strip() for line in (self.epilog or "").splitlines() if line.strip()]
         if examples:
             with formatter.section(ngettext("Example", "Examples", len(examples))):
                 for example in examples:  # as typed, never wrapped: a line to copy
                     formatter.write(" " * formatter.current_indent + example + "\n")
-
-
-def help_examples(command: Command) -> tuple[str, ...]:
-    """The example command lines `command`'s help ends with (its epilog, one a line)."""
-    return tuple(line.strip() for line in (command.epilog or "").splitlines() if line.strip())
 
 
 def usage_message(error: ClickUsageError) -> str:
