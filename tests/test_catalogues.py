@@ -40,8 +40,10 @@ def _catalogue() -> dict[str, str]:
     for message in catalogue:
         if not message.id or message.fuzzy:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+        strings = (
+            (message.string,) if isinstance(message.string, str) else tuple(message.string or ())
+        )
         for one, text in zip(ids, strings, strict=False):
             if text:
                 translated[one] = text
@@ -61,7 +63,9 @@ def test_every_marked_message_has_a_danish_translation() -> None:
     """English is each message's id; Danish is its translation, which must exist and not be
     fuzzy. Run `python scripts/catalogues.py`, then translate what it lists."""
     translated = _catalogue()
-    missing = [f"{place}: {message!r}" for message, place in _marked().items() if message not in translated]
+    missing = [
+        f"{place}: {message!r}" for message, place in _marked().items() if message not in translated
+    ]
     assert not missing, "\n".join(missing)
 
 
@@ -82,14 +86,23 @@ def test_the_catalogue_holds_no_message_the_code_has_dropped() -> None:
 
 
 def test_the_compiled_catalogue_is_current() -> None:
-    """gettext reading the shipped `.mo` gives each message the `.po` file's translation."""
+    """gettext reading the shipped `.mo` gives each message the `.po` file's translation (a
+    message with a plural, its form for one and for two)."""
     with (PO_FILE.with_suffix(".mo")).open("rb") as file:
         compiled = gettext.GNUTranslations(file)
-    wrong = {
-        message: compiled.gettext(message)
-        for message, text in _catalogue().items()
-        if compiled.gettext(message) != text
-    }
+    with PO_FILE.open("rb") as file:
+        catalogue = read_po(file, locale="da")
+    wrong = {}
+    for message in catalogue:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, str):
+            shown: object = compiled.gettext(message.id)
+        else:
+            singular, plural = message.id
+            shown = tuple(compiled.ngettext(singular, plural, n) for n in (1, 2))
+        if shown != message.string:
+            wrong[str(message.id)] = shown
     assert not wrong, "run python scripts/catalogues.py: " + repr(wrong)
 
 

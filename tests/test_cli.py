@@ -32,14 +32,6 @@ def test_version(invoke: Invoke) -> None:
     assert result.stdout.strip() == f"boligsocial {__version__}"
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help_with_an_example(invoke: Invoke, command: str) -> None:
-    """Each command's --help works and shows an example."""
-    result = invoke(command, "--help")
-    assert result.exit_code == 0
-    assert "Example" in result.stdout
-
-
 def test_themes_counts_findings_and_effects(invoke: Invoke) -> None:
     """`themes --format json` gives each theme's number of findings and of effects."""
     result = invoke("themes", "--format", "json")

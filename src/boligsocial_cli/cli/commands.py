@@ -122,7 +122,6 @@ class _BoundaryGroup(TranslatedGroup):
     message on stderr and its exit code."""
 
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
-        coercion.install(self, ctx)  # option values converted without importing Pydantic
         with _error_boundary(ctx):  # --help and --version write here
             if ctx.parent is None:  # the whole command line: `export` is a group beneath
                 lang = language_of(args, os.environ)
@@ -133,6 +132,9 @@ class _BoundaryGroup(TranslatedGroup):
                 paged = NO_PAGER_OPTION not in _before_double_dash(args)
                 use_pager(pager_command(os.environ) if paged else None)
                 args = _without_no_pager(args)  # so it may follow the command too
+            # option values converted without importing Pydantic; after the language is
+            # chosen, as this makes the help option, whose help Typer translates then
+            coercion.install(self, ctx)
             return super().parse_args(ctx, args)
 
     def get_command(self, ctx: ClickContext, cmd_name: str) -> ClickCommand | None:
@@ -198,9 +200,19 @@ def _error_boundary(ctx: ClickContext) -> Iterator[None]:
 
 app = typer.Typer(
     cls=_BoundaryGroup,
-    help=(
-        "What is known about boligsociale indsatser, how sure it is, and what to cite.\n\n"
-        "Example: boligsocial findings --theme kriminalitet --effects-only"
+    help=N_(
+        "What do we know about boligsociale indsatser (social programmes in Denmark's "
+        "vulnerable public-housing areas), how sure is it, and what do I cite?\n\n"
+        "The answers come from the booklet Boligsociale indsatser – kort fortalt (VIVE): every "
+        "finding with its verbatim quote and page, and the works to cite. Global options go "
+        "before the command; --lang may also follow it."
+    ),
+    epilog=(
+        "boligsocial themes\n"
+        "boligsocial findings --theme uddannelse --effects-only\n"
+        "boligsocial show fritidsjob-tre-gange-chance\n"
+        "boligsocial cite --finding maends-ledighed\n"
+        "boligsocial --lang en themes"
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -222,11 +234,12 @@ def _global_options(
         list[Path] | None,
         typer.Option(
             "--data",
-            metavar="PATH",
-            help="Dataset file to read instead of the bundled one. A file that says "
-            "'extends: bundled' is read on top of the bundled data; give --data again to lay "
-            "more files over the first. Also BOLIGSOCIAL_DATA (paths separated by "
-            f"'{os.pathsep}'). Example: --data egne.yaml",
+            metavar=N_("FILE"),
+            help=N_(
+                "A dataset file to read instead of the bundled one. A file that says "
+                "'extends: bundled' is laid over the bundled data; give --data again to lay more "
+                "files on top. Also BOLIGSOCIAL_DATA, with several files separated as in PATH."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -236,9 +249,11 @@ def _global_options(
             "--lang",
             "-l",
             metavar="da|en",
-            help="Language of the interface and of the dataset's texts (quotes stay Danish): "
-            "da, en, or a name such as dansk or english. Also after the command, and as "
-            "BOLIGSOCIAL_LANG. Example: boligsocial --lang en themes",
+            help=N_(
+                "Language of the interface and of the dataset's texts (quotes stay Danish): da "
+                "or en, or a name such as dansk or english. Also after the command, and as "
+                "BOLIGSOCIAL_LANG."
+            ),
             parser=resolve_lang,
         ),
     ] = Lang.DA,
@@ -257,18 +272,16 @@ def _global_options(
         bool,
         typer.Option(
             "--debug",
-            help="Show a traceback with errors, for bug reports. Example: boligsocial --debug "
-            "validate egne.yaml",
+            help=N_("Show a traceback with errors, for bug reports."),
         ),
     ] = False,
     version: Annotated[  # noqa: ARG001 - handled by its eager callback
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version", callback=_version, is_eager=True, help=N_("Show the version and exit.")
         ),
     ] = False,
 ) -> None:
-    """What is known about boligsociale indsatser, how sure it is, and what to cite."""
     ctx.obj = {"data": tuple(data or ()), "debug": debug}
 
 
@@ -300,17 +313,35 @@ LangOption = Annotated[
         "--lang",
         "-l",
         metavar="da|en",
-        help="Language of labels and texts (quotes stay Danish): da, en, or a name such as "
-        "dansk or english. Also BOLIGSOCIAL_LANG. Example: --lang en",
+        help=N_(
+            "Language of labels and texts (quotes stay Danish): da or en, or a name such as "
+            "dansk or english. Also BOLIGSOCIAL_LANG."
+        ),
         parser=resolve_lang,
     ),
 ]
+MessagesLangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        "-l",
+        metavar="da|en",
+        help=N_(
+            "Language of the messages: da or en, or a name such as dansk or english. Also "
+            "BOLIGSOCIAL_LANG."
+        ),
+        parser=resolve_lang,
+    ),
+]
+"""`--lang` of a command that shows no dataset text: read before parsing, by language_of."""
 ExcelOption = Annotated[
     bool,
     typer.Option(
         "--excel",
-        help="With --format csv: CSV that Excel opens right in a Danish locale (UTF-8 with a "
-        "byte order mark, ';' between fields). Example: --format csv --excel > fund.csv",
+        help=N_(
+            "With --format csv: a CSV file that Excel opens correctly in a Danish locale (UTF-8 "
+            "with a byte order mark, ';' between fields)."
+        ),
     ),
 ]
 PageFormatOption = Annotated[
@@ -319,8 +350,10 @@ PageFormatOption = Annotated[
         "--format",
         "-f",
         metavar="text|markdown|json",
-        help="text (for people; plain when written to a file or pipe), markdown (for "
-        "documents) or json. Example: --format markdown",
+        help=N_(
+            "text to read (plain text when written to a file or a pipe), markdown for "
+            "documents, or json."
+        ),
         parser=resolve_page_format,
     ),
 ]
@@ -329,8 +362,8 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        metavar="table|json|yaml|markdown|csv",
-        help="Output format: a table for people, or data for programs. Example: --format json",
+        metavar="table|json|yaml|markdown|csv|csv-raw",
+        help=N_("Output format: a table to read, or data for other programs."),
         parser=resolve_output_format,
     ),
 ]
@@ -368,17 +401,17 @@ def _emit(
         _write_data(LISTING_EXPORTERS[output](rows, fields))
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_("List the themes, with their numbers of findings and effects."),
+    epilog="boligsocial themes\nboligsocial themes --format csv --excel > temaer.csv",
+)
 def themes(
     ctx: typer.Context,
     lang: LangOption = Lang.DA,
     output: FormatOption = OutputFormat.TABLE,
     excel: ExcelOption = False,
 ) -> None:
-    """List the themes with their number of findings and effect measurements.
-
-    Example: boligsocial themes --lang en
-    """
     outline = _store(ctx).outline()
     rows = [theme_row(theme, outline.counts, lang) for theme in outline.dataset.themes]
     _emit(rows, THEME_COLUMNS, output, lambda width: themes_view(rows, lang, width), excel=excel)
@@ -415,9 +448,11 @@ ThemeOption = Annotated[
     typer.Option(
         "--theme",
         "-t",
-        metavar="THEME",
-        help="Only this theme: id, Danish or English name, a word of it, or a unique prefix; "
-        "repeatable. Example: --theme krim, --theme trivsel, --theme employment",
+        metavar=N_("THEME"),
+        help=N_(
+            "Only this theme: its id, Danish or English name, a word of the name, or a unique "
+            "prefix, such as krim or employment; repeatable."
+        ),
         autocompletion=_complete_theme,
         show_default=False,
     ),
@@ -426,8 +461,10 @@ EffectsOnlyOption = Annotated[
     bool,
     typer.Option(
         "--effects-only",
-        help="Only the effect measurements (the booklet's tested effects), or the works behind "
-        "them. Example: --effects-only",
+        help=N_(
+            "Only the effect measurements (the effects the booklet reports as measured), or the "
+            "works behind them."
+        ),
     ),
 ]
 
@@ -436,9 +473,11 @@ StyleOption = Annotated[
     str,
     typer.Option(
         "--style",
-        metavar="STYLE",
-        help="Citation style, any case or a prefix: apa, harvard, chicago, kort (the "
-        "booklet's in-text form), or the path of any CSL file. Example: --style harvard",
+        metavar=N_("STYLE"),
+        help=N_(
+            "Citation style, by name or a prefix of it: apa, harvard, chicago, kort (the "
+            "booklet's in-text form), or the path of a CSL file."
+        ),
     ),
 ]
 EvidenceOption = Annotated[
@@ -446,9 +485,10 @@ EvidenceOption = Annotated[
     typer.Option(
         "--evidence",
         "-e",
-        metavar="<effekt|forandring|vurdering|forskning>",
-        help="Only this evidence kind, by its Danish or English name or a prefix "
-        "(effect, change, assessment, research); repeatable. Example: --evidence forandring",
+        metavar=N_("effect|change|assessment|research"),
+        help=N_(
+            "Only this kind of evidence, by its English or Danish name or a prefix; repeatable."
+        ),
         show_default=False,
     ),
 ]
@@ -457,15 +497,30 @@ SearchOption = Annotated[
     typer.Option(
         "--search",
         "-s",
-        metavar="TEXT",
-        help="Words to look for in summaries, quotes, names and citations (any case, æøå as "
-        "ae/oe/aa). Example: --search fritidsjob",
+        metavar=N_("TEXT"),
+        help=N_(
+            "Words to look for in summaries, quotes, names and citations (upper or lower case; "
+            "æ, ø, å may be typed as ae, oe, aa)."
+        ),
         show_default=False,
     ),
 ]
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_(
+        "List the findings, filtered by theme, evidence kind, words and more.\n\n"
+        "Give a filter more than once to accept several values; give several filters to "
+        "narrow the list."
+    ),
+    epilog=(
+        "boligsocial findings --theme uddannelse --effects-only\n"
+        "boligsocial findings --theme krim --theme tryghed --long\n"
+        "boligsocial findings --evidence forandring -s beboere\n"
+        "boligsocial findings --cites 'SBi 2018:09'"
+    ),
+)
 def findings(
     ctx: typer.Context,
     theme: ThemeOption = None,
@@ -476,9 +531,11 @@ def findings(
         list[str] | None,
         typer.Option(
             "--cites",
-            metavar="REF",
-            help="Only findings citing this work (id or 'Christensen 2018b'); repeatable. "
-            "Example: --cites 'SBi 2018:09'",
+            metavar=N_("REFERENCE"),
+            help=N_(
+                "Only findings that cite this work: its id, or as it is cited, such as "
+                "'Christensen 2018b'; repeatable."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -486,8 +543,8 @@ def findings(
         str | None,
         typer.Option(
             "--target-group",
-            metavar="TEXT",
-            help="Target group contains this text. Example: --target-group unge",
+            metavar=N_("TEXT"),
+            help=N_("Only findings whose target group contains this text."),
             show_default=False,
         ),
     ] = None,
@@ -495,8 +552,8 @@ def findings(
         str | None,
         typer.Option(
             "--outcome",
-            metavar="TEXT",
-            help="Outcome contains this text. Example: --outcome fritidsjob",
+            metavar=N_("TEXT"),
+            help=N_("Only findings whose outcome contains this text."),
             show_default=False,
         ),
     ] = None,
@@ -504,22 +561,18 @@ def findings(
         str | None,
         typer.Option(
             "--activity",
-            metavar="TEXT",
-            help="Activity contains this text. Example: --activity lommepenge",
+            metavar=N_("TEXT"),
+            help=N_("Only findings whose activity contains this text."),
             show_default=False,
         ),
     ] = None,
     long: Annotated[
-        bool, typer.Option("--long", help="Show each finding's quote and page. Example: --long")
+        bool, typer.Option("--long", help=N_("Show each finding's quote and page."))
     ] = False,
     lang: LangOption = Lang.DA,
     output: FormatOption = OutputFormat.TABLE,
     excel: ExcelOption = False,
 ) -> None:
-    """List findings; filters combine.
-
-    Example: boligsocial findings --theme kriminalitet --effects-only
-    """
     store = _store(ctx)
     outline = store.outline().dataset
     works = store.works() if cites else ()
@@ -559,30 +612,33 @@ def _findings_report(
     return lambda: findings_blocks(found, dataset, lang, long=long)
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_(
+        "Search everything the dataset says, best match first.\n\n"
+        "It looks in the findings, the themes' context, the background, the challenges, the "
+        "glossary and the works, and finds words in upper or lower case, with æ, ø, å typed as "
+        "ae, oe, aa, and in any inflection."
+    ),
+    epilog="boligsocial search fritidsjob unge\nboligsocial search utryghed --limit 5",
+)
 def search(
     ctx: typer.Context,
     words: Annotated[
         list[str],
         typer.Argument(
-            metavar="TEXT",
-            help="What to look for, as you would say it: any case, æøå as ae/oe/aa, any "
-            "inflection. Example: utryghed",
+            metavar=N_("TEXT"),
+            help=N_("What to look for, as you would say it."),
             show_default=False,
         ),
     ],
     limit: Annotated[
         int,
-        typer.Option("--limit", "-n", help="How many hits to show. Example: --limit 5"),
+        typer.Option("--limit", "-n", metavar=N_("NUMBER"), help=N_("How many hits to show.")),
     ] = 10,
     lang: LangOption = Lang.DA,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """Search everything the dataset says: findings, theme context, background, challenges,
-    glossary and works, best match first.
-
-    Example: boligsocial search fritidsjob unge
-    """
     if limit < 1:
         raise UsageError(f"--limit must be 1 or more, not {limit}.")
     store = _store(ctx)
@@ -596,14 +652,26 @@ def search(
     _emit(rows, SEARCH_COLUMNS, output, lambda _width: search_view(answer, context, lang))
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_(
+        "Show one finding in full.\n\n"
+        "Its summary, its verbatim quote with the citation, what its evidence kind means, and "
+        "its references in a citation style."
+    ),
+    epilog=(
+        "boligsocial show fritidsjob-tre-gange-chance\n"
+        "boligsocial show maends --style harvard --format markdown"
+    ),
+)
 def show(
     ctx: typer.Context,
     finding_id: Annotated[
         str,
         typer.Argument(
-            metavar="ID",
-            help="The finding's id, or a unique prefix. Example: fritidsjob",
+            metavar=N_("ID"),
+            help=N_("The finding's id, or a unique prefix of it."),
+            show_default=False,
             autocompletion=_complete_finding,
         ),
     ],
@@ -611,11 +679,6 @@ def show(
     output: PageFormatOption = PageFormat.TEXT,
     lang: LangOption = Lang.DA,
 ) -> None:
-    """Show everything about one finding: summary, quote and its citation, evidence kind,
-    references in a citation style.
-
-    Example: boligsocial show fritidsjob-tre-gange-chance
-    """
     from boligsocial_cli.output.documents import views  # noqa: PLC0415
 
     style_key = _style_key(style)
@@ -697,15 +760,25 @@ def _print_text(
     _write_data(render_plain(blocks()))
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_(
+        "Show one theme's page.\n\n"
+        "Its summary, the booklet's context with quotes and pages, its findings by evidence "
+        "kind, and the works behind them."
+    ),
+    epilog="boligsocial theme kriminalitet\nboligsocial theme trivsel --format markdown > tema.md",
+)
 def theme(
     ctx: typer.Context,
     typed: Annotated[
         str,
         typer.Argument(
-            metavar="THEME",
-            help="The theme: id, Danish or English name, a word of it, or a unique prefix. "
-            "Example: trivsel",
+            metavar=N_("THEME"),
+            help=N_(
+                "The theme: its id, Danish or English name, a word of the name, or a unique prefix."
+            ),
+            show_default=False,
             autocompletion=_complete_theme,
         ),
     ],
@@ -716,17 +789,11 @@ def theme(
             "--format",
             "-f",
             metavar="text|markdown|json",
-            help="text for people; markdown or json for documents and programs. "
-            "Example: --format markdown > tema.md",
+            help=N_("text to read; markdown or json for documents and programs."),
             parser=resolve_page_format,
         ),
     ] = PageFormat.TEXT,
 ) -> None:
-    """A theme's page: its summary, the booklet's context with quotes and pages, its findings by
-    evidence kind, and the works behind them.
-
-    Example: boligsocial theme kriminalitet
-    """
     from boligsocial_cli.theme_page import theme_page  # noqa: PLC0415 - this command only
 
     store = _store(ctx)
@@ -744,7 +811,14 @@ def theme(
     _write_data(PAGE_EXPORTERS[output](page, dataset, lang, bibliography))
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_(
+        "The evidence map: themes by evidence kind, as a grid of counts.\n\n"
+        "With --format svg, png or html it is drawn as a picture."
+    ),
+    epilog="boligsocial overview\nboligsocial overview --format svg -o evidenskort.svg",
+)
 def overview(
     ctx: typer.Context,
     lang: LangOption = Lang.DA,
@@ -753,8 +827,11 @@ def overview(
         typer.Option(
             "--format",
             "-f",
-            help="A table, data for programs, or the map as a picture: svg, png (with the "
-            "'map' extra: pip install 'boligsocial-cli[map]') or html. Example: --format svg",
+            metavar="table|json|yaml|markdown|csv|csv-raw|svg|png|html",
+            help=N_(
+                "A table to read, data for programs, or the map as a picture: svg, png (needs "
+                "the map extra: pip install 'boligsocial-cli[map]') or html."
+            ),
             case_sensitive=False,
         ),
     ] = OverviewFormat.TABLE,
@@ -763,17 +840,13 @@ def overview(
         typer.Option(
             "--output",
             "-o",
-            metavar="PATH",
-            help="Write to this new file instead of stdout. Example: -o kort.png",
+            metavar=N_("FILE"),
+            help=N_("Write to this new file instead of standard output."),
             show_default=False,
         ),
     ] = None,
     excel: ExcelOption = False,
 ) -> None:
-    """The evidence map: themes by evidence kinds, as a grid of counts or a picture.
-
-    Example: boligsocial overview --format png -o evidenskort.png
-    """
     store = _store(ctx)
     if output.value in set(PictureFormat):
         picture = PictureFormat(output.value)
@@ -852,17 +925,17 @@ def _write_file(path: Path, data: bytes) -> None:
     _messages().print(escape_control(f"Wrote {path}."), markup=False)
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_("The nine problems the programmes exist to address."),
+    epilog="boligsocial challenges\nboligsocial challenges --format markdown",
+)
 def challenges(
     ctx: typer.Context,
     lang: LangOption = Lang.DA,
     output: FormatOption = OutputFormat.TABLE,
     excel: ExcelOption = False,
 ) -> None:
-    """The nine problems that boligsociale indsatser exist to address.
-
-    Example: boligsocial challenges --format markdown
-    """
     from boligsocial_cli.output.documents.views import challenge_blocks  # noqa: PLC0415
 
     listed = _store(ctx).outline().dataset.challenges
@@ -878,15 +951,21 @@ def challenges(
     )
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_("Terms a newcomer meets, explained."),
+    epilog="boligsocial glossary\nboligsocial glossary helhedsplaner",
+)
 def glossary(
     ctx: typer.Context,
     term: Annotated[
         str | None,
         typer.Argument(
-            metavar="TERM",
-            help="Show only the terms this text finds: a word of the term, an inflected form, "
-            "or text it contains. Example: helhedsplaner",
+            metavar=N_("TERM"),
+            help=N_(
+                "Show only the terms this finds: a word of the term, an inflected form, or "
+                "text the term contains."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -894,10 +973,6 @@ def glossary(
     output: FormatOption = OutputFormat.TABLE,
     excel: ExcelOption = False,
 ) -> None:
-    """Terms a newcomer meets, explained.
-
-    Example: boligsocial glossary helhedsplan
-    """
     everything = _store(ctx).outline().dataset.glossary
     entries = find_glossary_entries(everything, term) if term else everything
     rows = [glossary_row(entry, lang) for entry in entries]
@@ -918,15 +993,18 @@ def glossary(
     )
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_(
+        "What the programmes are, and how to read the evidence.\n\n"
+        "Why boligsociale indsatser exist, who funds them, how the work is done, and what "
+        "each evidence kind means."
+    ),
+    epilog="boligsocial about\nboligsocial about --format markdown > om.md",
+)
 def about(
     ctx: typer.Context, lang: LangOption = Lang.DA, output: PageFormatOption = PageFormat.TEXT
 ) -> None:
-    """What boligsociale indsatser are, why they exist, who funds them, how the work is done,
-    and how to read the evidence kinds.
-
-    Example: boligsocial about --lang en
-    """
     from boligsocial_cli.output.documents import views  # noqa: PLC0415
 
     outline = _store(ctx).outline().dataset
@@ -938,16 +1016,31 @@ def about(
     )
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_(
+        "The bibliography: the works the booklet cites, or those you choose.\n\n"
+        "In a citation style (--style), or for reference managers (--format bibtex, ris or "
+        "csl-json)."
+    ),
+    epilog=(
+        "boligsocial cite --finding maends-ledighed\n"
+        "boligsocial cite 'Christensen 2018b' --style harvard\n"
+        "boligsocial cite --finding maends-ledighed --quote\n"
+        "boligsocial cite --effects-only -f bibtex > referencer.bib"
+    ),
+)
 def cite(
     ctx: typer.Context,
     keys: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="KEY",
+            metavar=N_("KEY"),
             autocompletion=_complete_reference,
-            help="Works to cite: reference ids or the forms people type. "
-            "Example: 'Christensen 2018b' 'SBi 2018:09'",
+            help=N_(
+                "Works to cite: reference ids, or as they are cited, such as "
+                "'Christensen 2018b' or 'SBi 2018:09'."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -955,8 +1048,8 @@ def cite(
         list[str] | None,
         typer.Option(
             "--finding",
-            metavar="ID",
-            help="The works a finding cites; repeatable. Example: --finding maends-ledighed",
+            metavar=N_("ID"),
+            help=N_("The works this finding cites; repeatable."),
             autocompletion=_complete_finding,
             show_default=False,
         ),
@@ -964,7 +1057,7 @@ def cite(
     theme: ThemeOption = None,
     effects_only: EffectsOnlyOption = False,
     booklet: Annotated[
-        bool, typer.Option("--booklet", help="How to cite the booklet itself. Example: --booklet")
+        bool, typer.Option("--booklet", help=N_("How to cite the booklet itself."))
     ] = False,
     style: StyleOption = "apa",
     output: Annotated[
@@ -973,8 +1066,10 @@ def cite(
             "--format",
             "-f",
             metavar="text|markdown|bibtex|ris|csl-json",
-            help="text and markdown follow --style; bibtex, ris and csl-json are for reference "
-            "managers. Example: --format bibtex > refs.bib",
+            help=N_(
+                "text and markdown follow --style; bibtex, ris and csl-json are for reference "
+                "managers such as Zotero."
+            ),
             parser=resolve_bibliography_format,
         ),
     ] = BibliographyFormat.TEXT,
@@ -982,16 +1077,13 @@ def cite(
         bool,
         typer.Option(
             "--quote",
-            help="With --finding: the finding's verbatim quote and its citation, ready to paste. "
-            "Example: --finding maends-ledighed --quote",
+            help=N_(
+                "With --finding: the finding's verbatim quote and its citation, ready to paste."
+            ),
         ),
     ] = False,
     lang: LangOption = Lang.DA,
 ) -> None:
-    """The bibliography: every work the booklet cites, or those you select, in a citation style.
-
-    Example: boligsocial cite --effects-only --style apa --format bibtex
-    """
     style_key = _style_key(style)  # a style that cannot be used is the first error
     store = _store(ctx)
     if quote:
@@ -1100,14 +1192,26 @@ def _chosen_style(typed: str) -> Style:
     return chosen
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_(
+        "An evidence brief to put in a document.\n\n"
+        "Per theme, what is known and how, with citations and a reference list in a citation "
+        "style. The filters are those of findings."
+    ),
+    epilog=(
+        "boligsocial brief --theme uddannelse --effects-only\n"
+        "boligsocial brief fritidsjob-tre-gange-chance --quotes\n"
+        "boligsocial brief --theme uddannelse -f docx -o notat.docx"
+    ),
+)
 def brief(
     ctx: typer.Context,
     finding_ids: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="ID",
-            help="Only these findings (ids or unique prefixes). Example: fritidsjob maends",
+            metavar=N_("ID"),
+            help=N_("Only these findings (ids or unique prefixes)."),
             autocompletion=_complete_finding,
             show_default=False,
         ),
@@ -1120,7 +1224,7 @@ def brief(
         bool,
         typer.Option(
             "--quotes",
-            help="Add each finding's verbatim quote, cited with its page. Example: --quotes",
+            help=N_("Add each finding's verbatim quote, cited with its page."),
         ),
     ] = False,
     style: StyleOption = "apa",
@@ -1130,8 +1234,10 @@ def brief(
             "--format",
             "-f",
             metavar="markdown|pandoc|html|docx",
-            help="markdown (CommonMark), pandoc (Markdown with [@key] citations, for "
-            "pandoc --citeproc), html (a standalone page) or docx (Word). Example: --format docx",
+            help=N_(
+                "markdown (CommonMark), pandoc (Markdown with [@key] citations, for pandoc "
+                "--citeproc), html (a standalone page) or docx (Word)."
+            ),
             parser=resolve_document_format,
         ),
     ] = DocumentFormat.MARKDOWN,
@@ -1140,31 +1246,25 @@ def brief(
         typer.Option(
             "--output",
             "-o",
-            metavar="PATH",
-            help="Write the brief to this file (needed for docx and pandoc). Example: -o "
-            "notat.docx",
+            metavar=N_("FILE"),
+            help=N_("Write the brief to this file (needed for docx and pandoc)."),
             show_default=False,
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite files -o would write. Example: --force")
+        bool, typer.Option("--force", help=N_("Overwrite the files -o would write."))
     ] = False,
     date: Annotated[
         str | None,
         typer.Option(
             "--date",
-            metavar="YYYY-MM-DD",
-            help="The date the brief gives as its own (default: today). Example: --date 2026-12-01",
+            metavar=N_("YYYY-MM-DD"),
+            help=N_("The brief's date (default: today)."),
             show_default=False,
         ),
     ] = None,
     lang: LangOption = Lang.DA,
 ) -> None:
-    """An evidence brief to put in a document: per theme what is known and how, with
-    citations and a reference list in a citation style. Filters as in `findings`.
-
-    Example: boligsocial brief --theme uddannelse --effects-only --quotes -o notat.docx
-    """
     import datetime as dt  # noqa: PLC0415 - for this command only
 
     try:
@@ -1229,16 +1329,27 @@ def _write_files(folder: Path, files: Sequence[DocumentFile], *, force: bool) ->
     _messages().print(escape_control(f"Wrote {wrote}."), markup=False)
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_(
+        "Check dataset files and list every problem with its location.\n\n"
+        "Each file is checked on its own and then together with the others; the exit code is 0 "
+        "when all is well."
+    ),
+    epilog=(
+        "boligsocial validate\nboligsocial init egne-fund.yaml\nboligsocial validate egne-fund.yaml"
+    ),
+)
 def validate(
     ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="PATH",
-            help="Dataset files to check, each on its own and then together, in the order "
-            "--data would read them (those of --data or BOLIGSOCIAL_DATA, else the bundled "
-            "one, if none). Example: egne.yaml",
+            metavar=N_("FILE"),
+            help=N_(
+                "Dataset files to check, in the order --data would read them (if none: those of "
+                "--data or BOLIGSOCIAL_DATA, else the bundled one)."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -1246,17 +1357,16 @@ def validate(
         Path | None,
         typer.Option(
             "--against",
-            metavar="FILE",
-            help="Also check that every quote occurs in this source text (PDF-extracted text; "
-            "hyphenation and line breaks folded). Example: --against booklet.txt",
+            metavar=N_("FILE"),
+            help=N_(
+                "Also check that every quote occurs in this source text (text extracted from the "
+                "PDF; hyphenation and line breaks do not count)."
+            ),
             show_default=False,
         ),
     ] = None,
+    lang: MessagesLangOption = Lang.DA,  # noqa: ARG001
 ) -> None:
-    """Check dataset files and print every problem with its place; exit 0 when clean.
-
-    Example: boligsocial validate data/findings.yaml --against booklet.txt
-    """
     from boligsocial_cli.dataset.load import validate_files  # noqa: PLC0415 - lookups need not import the checks
 
     report = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
@@ -1265,12 +1375,12 @@ def validate(
     _messages().print(escape_control(validation_summary(report)), markup=False)
 
 
-@app.command(cls=TranslatedCommand)
-def schema() -> None:
-    """Print the JSON Schema of dataset files, for editors that check YAML as you type.
-
-    Example: boligsocial schema > boligsocial.schema.json
-    """
+@app.command(
+    cls=TranslatedCommand,
+    help=N_("Print the JSON Schema of dataset files.\n\nEditors use it to check YAML as you type."),
+    epilog="boligsocial schema > boligsocial.schema.json",
+)
+def schema(lang: MessagesLangOption = Lang.DA) -> None:  # noqa: ARG001
     from boligsocial_cli.dataset.schema import dataset_schema_json  # noqa: PLC0415 - json for this command only
 
     _write_data(dataset_schema_json())
@@ -1278,30 +1388,38 @@ def schema() -> None:
 
 export_app = typer.Typer(
     cls=_BoundaryGroup,
-    help="Write the whole dataset as one file: a page for people (html) or a database for "
-    "programs (sqlite).\n\nExample: boligsocial export html evidens.html",
+    help=N_(
+        "Write the whole dataset as one file.\n\n"
+        "A page to read (html) or a database for programs (sqlite)."
+    ),
+    epilog="boligsocial export html evidens.html\nboligsocial export sqlite boligsocial.db",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 app.add_typer(export_app, name="export")
 
 
-@export_app.command("sqlite", cls=TranslatedCommand)
+@export_app.command(
+    "sqlite",
+    cls=TranslatedCommand,
+    help=N_(
+        "The dataset as an SQLite database.\n\n"
+        "Open it in datasette, DB Browser for SQLite or any SQL tool."
+    ),
+    epilog="boligsocial export sqlite boligsocial.db",
+)
 def export_sqlite(
     ctx: typer.Context,
     path: Annotated[
         Path,
         typer.Argument(
-            metavar="PATH",
-            help="The database file to write; it must not exist yet. Example: boligsocial.db",
+            metavar=N_("FILE"),
+            help=N_("The database file to write; it must not exist yet."),
             show_default=False,
         ),
     ],
+    lang: MessagesLangOption = Lang.DA,  # noqa: ARG001
 ) -> None:
-    """The dataset as an SQLite database, to open in datasette, DB Browser or any SQL tool.
-
-    Example: boligsocial export sqlite boligsocial.db
-    """
     try:
         _store(ctx).export(path)
     except FileExistsError:
@@ -1314,14 +1432,24 @@ def export_sqlite(
 _EXPORTED_TABLES = "themes, findings, works, citations, counts, outline, items, fulltext"
 
 
-@export_app.command("html", cls=TranslatedCommand)
+@export_app.command(
+    "html",
+    cls=TranslatedCommand,
+    help=N_(
+        "The whole dataset as one HTML page that works offline.\n\n"
+        "Themes with their context, every finding with its evidence kind, summary, quote, page "
+        "and references, the evidence map (click a cell to list its findings), search and "
+        "filters, and the bibliography with copy buttons; Danish or English at a click."
+    ),
+    epilog="boligsocial export html evidens.html --lang en",
+)
 def export_html(
     ctx: typer.Context,
     path: Annotated[
         Path,
         typer.Argument(
-            metavar="PATH",
-            help="The HTML file to write; it must not exist yet. Example: evidens.html",
+            metavar=N_("FILE"),
+            help=N_("The HTML file to write; it must not exist yet."),
             show_default=False,
         ),
     ],
@@ -1329,21 +1457,14 @@ def export_html(
         str,
         typer.Option(
             "--style",
-            metavar="STYLE",
-            help="Citation style of the bibliography: apa, harvard, chicago, kort, or a CSL "
-            "file. Example: --style harvard",
+            metavar=N_("STYLE"),
+            help=N_(
+                "Citation style of the bibliography: apa, harvard, chicago, kort, or a CSL file."
+            ),
         ),
     ] = "apa",
     lang: LangOption = Lang.DA,
 ) -> None:
-    """One self-contained HTML page of the whole dataset, to open in a browser, offline.
-
-    Themes with their context, every finding with evidence kind, summary, quote, page and
-    references, the evidence map (click a cell to list its findings), search and filters,
-    and the bibliography with copy buttons; Danish or English at a click.
-
-    Example: boligsocial export html evidens.html --lang en
-    """
     from boligsocial_cli.bibliography.csl import CslStyle, parse_style  # noqa: PLC0415 - citeproc is slow
     from boligsocial_cli.output.page import page_document  # noqa: PLC0415
 
@@ -1355,21 +1476,25 @@ def export_html(
     _write_file(path, page.encode("utf-8"))
 
 
-@app.command(cls=TranslatedCommand)
+@app.command(
+    cls=TranslatedCommand,
+    help=N_(
+        "Write a starter file for your own evidence, every field explained.\n\n"
+        "It never overwrites a file."
+    ),
+    epilog="boligsocial init egne-fund.yaml\nboligsocial --data egne-fund.yaml findings",
+)
 def init(
     typed: Annotated[
         str,
         typer.Argument(
-            metavar="PATH",
-            help="The file to write; it must not exist yet. Example: egne-fund.yaml",
+            metavar=N_("FILE"),
+            help=N_("The file to write; it must not exist yet."),
             show_default=False,
         ),
     ],
+    lang: MessagesLangOption = Lang.DA,  # noqa: ARG001
 ) -> None:
-    """Write a small starter file for your own evidence, every field explained; never overwrites.
-
-    Example: boligsocial init egne-fund.yaml
-    """
     from boligsocial_cli.dataset.starter import (  # noqa: PLC0415 - for this command only
         SCHEMA_FILE,
         starter_path,
@@ -1394,13 +1519,18 @@ def init(
     _messages().print(escape_control(wrote), markup=False)  # the path is the user's text
 
 
-@app.command(cls=TranslatedCommand)
-def mcp(ctx: typer.Context) -> None:
-    """Serve the evidence to AI assistants (Claude Desktop, VS Code, Cursor …) over the Model
-    Context Protocol on stdin/stdout. Needs: pip install 'boligsocial-cli[mcp]'.
-
-    Example: boligsocial --data egne.yaml mcp
-    """
+@app.command(
+    cls=TranslatedCommand,
+    help=N_(
+        "Serve the evidence to AI assistants over the Model Context Protocol.\n\n"
+        "For Claude Desktop, VS Code, Cursor and others, on standard input and output. "
+        "Needs: pip install 'boligsocial-cli[mcp]'."
+    ),
+    epilog=(
+        "boligsocial mcp\nboligsocial init egne-fund.yaml\nboligsocial --data egne-fund.yaml mcp"
+    ),
+)
+def mcp(ctx: typer.Context, lang: MessagesLangOption = Lang.DA) -> None:  # noqa: ARG001
     from boligsocial_cli.mcp_server import serve  # noqa: PLC0415 - the server for this command only
     from boligsocial_cli.mcp_server.texts import ON_A_TERMINAL  # noqa: PLC0415
 

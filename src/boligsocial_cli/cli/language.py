@@ -7,17 +7,19 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from typer._click import Command
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperGroup
 
 from boligsocial_cli.errors import UsageError
-from boligsocial_cli.i18n import N_, _
+from boligsocial_cli.i18n import N_, _, ngettext
 from boligsocial_cli.model import Lang
 from boligsocial_cli.output.writer import write_data
 from boligsocial_cli.resolver import resolve_lang
 
 if TYPE_CHECKING:
-    from typer._click import Command, Context, HelpFormatter
+    from typer._click import Context, HelpFormatter
+    from typer.core import TyperOption
 
 LANGUAGE_OPTIONS = ("--lang", "-l")
 GLOBAL_OPTIONS = ("--data", "--debug", "--version")
@@ -32,6 +34,8 @@ TYPER_MESSAGES = (
     N_("Show this message and exit."),
     N_("Install completion for the current shell."),
     N_("Show completion for the current shell, to copy it or customize the installation."),
+    N_("default: {default}"),
+    N_("required"),
 )
 
 
@@ -68,7 +72,7 @@ def _language_values(args: Sequence[str]) -> Iterator[str]:
 
 def translate_help(command: Command) -> None:
     """Put `command`'s help, and that of its options and subcommands, in the current language."""
-    for attribute in ("help", "short_help", "epilog", "options_metavar", "subcommand_metavar"):
+    for attribute in ("help", "short_help", "options_metavar", "subcommand_metavar"):
         text = getattr(command, attribute, None)
         if text:
             setattr(command, attribute, _(text))
@@ -82,28 +86,36 @@ def translate_help(command: Command) -> None:
         translate_help(subcommand)
 
 
-class TranslatedHelp:
-    """Help pages whose own words (the usage line, the help option) are translated too, and
-    whose command list shows each command's first sentence whole."""
+class TranslatedHelp(Command):
+    """Help pages whose own words (the usage line, the help option) are translated too, whose
+    command list shows each command's first sentence whole, and whose epilog is the command's
+    examples: command lines, one a line, the same in every language."""
 
-    def parse_args(self: TyperCommand, ctx: Context, args: list[str]) -> list[str]:  # type: ignore[misc]
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         try:
-            return super().parse_args(ctx, args)  # type: ignore[misc]
+            return super().parse_args(ctx, args)
         except ClickUsageError as error:
             error.ctx = error.ctx or ctx  # so the hint names this command's help
             raise
 
-    def format_usage(self: TyperCommand, ctx: Context, formatter: HelpFormatter) -> None:  # type: ignore[misc]
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
 
-    def get_help_option(self: TyperCommand, ctx: Context) -> object:  # type: ignore[misc]
-        option = TyperCommand.get_help_option(self, ctx)
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        option = super().get_help_option(ctx)
         if option is not None and option.help:
             option.help = _(option.help)
         if option is not None:
             option.callback = _show_help
         return option
+
+    def format_epilog(self, ctx: Context, formatter: HelpFormatter) -> None:  # noqa: ARG002
+        examples = [line.strip() for line in (self.epilog or "").splitlines() if line.strip()]
+        if examples:
+            with formatter.section(ngettext("Example", "Examples", len(examples))):
+                for example in examples:  # as typed, never wrapped: a line to copy
+                    formatter.write(" " * formatter.current_indent + example + "\n")
 
 
 def _show_help(ctx: Context, _param: object, value: bool) -> None:
@@ -135,7 +147,7 @@ def usage_message(error: ClickUsageError) -> str:
             return message + ". " + _("Did you mean {suggestion}?").format(suggestion=suggestion)
         return message
     if isinstance(error, exceptions.MissingParameter) and error.param is not None:
-        name = error.param.get_error_hint()  # type: ignore[call-arg]  # Typer's takes no ctx
+        name = error.param.get_error_hint()  # Typer's takes no ctx
         if error.param.param_type_name == "argument":
             return _("Missing argument {name}.").format(name=name)
         return _("Missing option {name}.").format(name=name)
@@ -151,7 +163,24 @@ def usage_message(error: ClickUsageError) -> str:
 
 
 class TranslatedCommand(TranslatedHelp, TyperCommand):
-    """A command whose help speaks the current language."""
+    """A command whose help speaks the current language, and names each argument by its
+    metavar alone (Typer adds the Python type, as in `ID <str>`)."""
+
+    def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
+        arguments, options = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                name = (param.metavar or (param.name or "").upper()) + ("..." * (param.nargs != 1))
+                arguments.append((name, record[1]))
+            else:
+                options.append(record)
+        for heading, rows in ((_("Arguments"), arguments), (_("Options"), options)):
+            if rows:
+                with formatter.section(heading):
+                    formatter.write_dl(rows)
 
 
 class TranslatedGroup(TranslatedHelp, TyperGroup):
