@@ -44,7 +44,7 @@ def _catalogue() -> dict[str, str]:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for one, text in zip(ids, strings, strict=False):
             if text:
-                translated[one] = text
+                translated[str(one)] = str(text)
     return translated
 
 
@@ -61,7 +61,9 @@ def test_every_marked_message_has_a_danish_translation() -> None:
     """English is each message's id; Danish is its translation, which must exist and not be
     fuzzy. Run `python scripts/catalogues.py`, then translate what it lists."""
     translated = _catalogue()
-    missing = [f"{place}: {message!r}" for message, place in _marked().items() if message not in translated]
+    missing = [
+        f"{place}: {message!r}" for message, place in _marked().items() if message not in translated
+    ]
     assert not missing, "\n".join(missing)
 
 
@@ -82,14 +84,24 @@ def test_the_catalogue_holds_no_message_the_code_has_dropped() -> None:
 
 
 def test_the_compiled_catalogue_is_current() -> None:
-    """gettext reading the shipped `.mo` gives each message the `.po` file's translation."""
+    """gettext reading the shipped `.mo` gives each message the `.po` file's translation, and
+    each plural message its forms (Danish: the first for 1, the second for any other count)."""
     with (PO_FILE.with_suffix(".mo")).open("rb") as file:
         compiled = gettext.GNUTranslations(file)
-    wrong = {
-        message: compiled.gettext(message)
-        for message, text in _catalogue().items()
-        if compiled.gettext(message) != text
-    }
+    with PO_FILE.open("rb") as file:
+        catalogue = read_po(file, locale="da")
+    wrong: dict[str, object] = {}
+    for message in catalogue:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple):
+            singular, plural = str(message.id[0]), str(message.id[1])
+            forms = tuple(message.string or ())[:2]
+            shown = (compiled.ngettext(singular, plural, 1), compiled.ngettext(singular, plural, 2))
+            if shown != forms:
+                wrong[singular] = shown
+        elif compiled.gettext(str(message.id)) != message.string:
+            wrong[str(message.id)] = compiled.gettext(str(message.id))
     assert not wrong, "run python scripts/catalogues.py: " + repr(wrong)
 
 

@@ -103,7 +103,7 @@ class TranslatedHelp:
         return option
 
 
-def usage_message(error: ClickUsageError) -> str:
+def usage_message(error: ClickUsageError) -> str:  # noqa: PLR0911 - one return per error
     """A usage error Typer raised, in the current language, with the fix where one is known."""
     from typer._click import exceptions  # noqa: PLC0415 - only a mistake needs it
 
@@ -112,10 +112,14 @@ def usage_message(error: ClickUsageError) -> str:
         if error.option_name.split("=")[0] in GLOBAL_OPTIONS and error.ctx and error.ctx.parent:
             root = error.ctx.find_root().info_name
             command = error.ctx.info_name
-            return message + ". " + _(
-                "{option} is an option of {program} itself and goes before the command: "
-                "{program} {option} … {command}"
-            ).format(option=error.option_name, program=root, command=command)
+            return (
+                message
+                + ". "
+                + _(
+                    "{option} is an option of {program} itself and goes before the command: "
+                    "{program} {option} … {command}"
+                ).format(option=error.option_name, program=root, command=command)
+            )
         if error.possibilities:
             suggestion = ", ".join(sorted(error.possibilities))
             return message + ". " + _("Did you mean {suggestion}?").format(suggestion=suggestion)

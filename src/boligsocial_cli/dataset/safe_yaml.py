@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from boligsocial_cli.errors import DatasetError, Problem
+from boligsocial_cli.i18n import N_
 
 from .yaml_numbers import DECIMAL, NonDecimalInt
 
@@ -18,7 +19,7 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-_SPLIT_HINT = ": split it into several files and give each with --data"
+_SPLIT_HINT = N_(": split it into several files and give each with --data")
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Files larger than this (10 MiB, as docs/dataset-format.md says) are refused.
@@ -149,7 +150,7 @@ class _LocatingLoader(_BaseLoader):
         yield data
         # Keys written in this mapping; keys brought in by a merge (`<<: *base`) may be
         # overridden here on purpose, so only a repeated own key is a duplicate.
-        own_keys = {id(key_node) for key_node, _ in node.value}
+        own_keys = {id(key_node) for key_node, _value in node.value}
         self.flatten_mapping(node)
         key_lines: dict[Any, int] = {}
         own_seen: set[Any] = set()
@@ -272,7 +273,7 @@ def read_yaml_file(path: Path) -> YamlDocument:
 
     file = str(path)
     try:
-        text = decode_text(read_input_file(path, "dataset file", MAX_FILE_BYTES, _SPLIT_HINT))
+        text = decode_text(read_input_file(path, N_("dataset file"), MAX_FILE_BYTES, _SPLIT_HINT))
     except UnreadableFileError as error:
         raise DatasetError([Problem(file, error.reason, line=error.line)]) from None
     if not text.strip():

@@ -17,6 +17,7 @@ from typing import Any
 from rich.console import Console
 
 from boligsocial_cli.errors import OutputError
+from boligsocial_cli.i18n import _
 
 from .safe_text import escape_control, one_line
 
@@ -54,7 +55,7 @@ class _Console(Console):
 
 
 def _closed() -> OutputError:
-    return OutputError("standard output is closed: nothing could be written")
+    return OutputError(_("standard output is closed: nothing could be written"))
 
 
 @contextlib.contextmanager
@@ -74,7 +75,8 @@ def failures_as_output_errors() -> Iterator[None]:
             raise
         silence_stdout()
         reason = error.strerror or str(error)
-        raise OutputError(f"cannot write to standard output: {reason}") from None
+        message = _("cannot write to standard output: {reason}")
+        raise OutputError(message.format(reason=reason)) from None
 
 
 def data_console() -> Console:
