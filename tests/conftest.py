@@ -42,8 +42,10 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def english() -> None:
-    """Messages in English in this test: for tests of what a message says, in English."""
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English in this test, for tests of what a message says: the core's (the
+    language is set now) and the command line's, in-process or run (BOLIGSOCIAL_LANG=en)."""
+    monkeypatch.setenv("BOLIGSOCIAL_LANG", "en")
     use_language(Lang.EN)
 
 

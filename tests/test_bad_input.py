@@ -87,7 +87,7 @@ BAD_FILES = (
     BadFile(
         "A quote never closed (the next quote in the file closes it)",
         "unclosed-quote.yaml",
-        ("the quote \" that starts here is not closed on its line", "runs on to line 56"),
+        ('the quote " that starts here is not closed on its line', "runs on to line 56"),
         line=49,
         column=12,
     ),
