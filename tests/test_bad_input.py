@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner, Result
 
 from boligsocial_cli.cli import app
 from boligsocial_cli.dataset import safe_yaml
-from boligsocial_cli.dataset.safe_yaml import read_yaml_file, read_yaml_text
+from boligsocial_cli.dataset.safe_yaml import read_yaml_file, read_yaml_text, syntax_problem
 from boligsocial_cli.errors import DatasetError, ExitCode, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -358,6 +359,43 @@ def test_bad_file_is_a_located_message(case: BadFile, command: str) -> None:
         assert place in message
     for expected in case.says:
         assert expected in one_line(message)
+
+
+SYNTAX_MISTAKES = (
+    ("meta:\n\tdescription: x\n", "a tab character: YAML indents with spaces", (2, 1)),
+    ("meta:\n  a: 1\n\tb: 2\n", "a tab character", (3, 1)),
+    ('meta:\n  title: "abc\n  b: 2\n', 'the quote " that starts here is never closed', (2, 10)),
+    (
+        'a:\n  b: "x\n  c: 1\n  d: "y"\n',
+        "not closed on its line: the text runs on to line 4",
+        (2, 6),
+    ),
+    ("a:\n  - id: x\n    summary\n    q: y\n", "a ':' is missing after 'summary'", (3, 5)),
+    ("meta:\n  title: a\n   b: 2\n", "indented more than the key before it", (3, 5)),
+    ("meta:\n  title: a\n b: 2\n", "matches no line above it", (3, 2)),
+    ("a:\n  - id: x\n   q: y\n", "matches no line above it", (3, 4)),
+    ("meta:\n  title: a: b\n", "a ': ' inside a value: put the value in quotes", (2, 11)),
+    ("a: {b: 1\nc: 2\n", "the '{' on line 1 is not closed with '}'", (2, 2)),
+    ("a: [1, 2\nb: 3\n", "the '[' on line 1 is not closed with ']'", (2, 2)),
+    ("a: 1\n---\nb: 2\n", "a second document ('---')", (2, 1)),
+    ("a: @x\n", "a value cannot start with '@'", (1, 4)),
+)
+LOADERS = [yaml.SafeLoader, *([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])]
+
+
+@pytest.mark.parametrize("loader", LOADERS, ids=lambda loader: loader.__name__)
+@pytest.mark.parametrize(("text", "says", "place"), SYNTAX_MISTAKES)
+def test_a_syntax_mistake_is_named_by_its_cause(
+    loader: type[yaml.SafeLoader], text: str, says: str, place: tuple[int, int]
+) -> None:
+    """PyYAML's own error for a broken text (libyaml's and the pure-Python parser's, which
+    word it differently) is told by its cause, at the line and column to fix."""
+    with pytest.raises(yaml.MarkedYAMLError) as caught:
+        yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    message, mark = syntax_problem(caught.value, text)
+    assert says in message
+    assert mark is not None
+    assert (mark.line + 1, mark.column + 1) == place
 
 
 def test_a_plain_year_gets_no_base_60_explanation() -> None:

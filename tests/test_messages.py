@@ -51,6 +51,9 @@ MISTAKES: dict[str, tuple[tuple[str, ...], ExitCode]] = {
     "bad language": (("themes", "--lang", "fr"), ExitCode.BAD_USAGE),
     "missing file": (("validate", str(BAD / "no-such-file.yaml")), ExitCode.BAD_DATA),
     "bad YAML": (("validate", str(BAD / "tab-indent.yaml")), ExitCode.BAD_DATA),
+    "unclosed quote": (("validate", str(BAD / "unclosed-quote.yaml")), ExitCode.BAD_DATA),
+    "missing colon": (("--data", str(BAD / "missing-colon.yaml"), "themes"), ExitCode.BAD_DATA),
+    "bad indent": (("validate", str(BAD / "bad-indent.yaml")), ExitCode.BAD_DATA),
     "unknown finding id": (("show", "fritidsjb-tre-gange"), ExitCode.BAD_USAGE),
     "ambiguous id": (("show", "fritidsjob"), ExitCode.BAD_USAGE),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -354,15 +355,19 @@ def _runaway_quote(text: str, at: yaml.Mark | None) -> yaml.Mark | None:
     return None
 
 
+_INDENT = re.compile(r" *(?:- +)*")
+
+
 def _indented_more(text: str, at: yaml.Mark | None) -> bool:
-    """Whether the line of `at` is indented more than the last line of data before it."""
+    """Whether the line of `at` is indented more than the first key of the last line of data
+    before it."""
     lines = text.splitlines()
     if at is None or at.line >= len(lines):
         return False
     earlier = [line for line in lines[: at.line] if line.strip() and line.lstrip()[0] != "#"]
 
-    def indent(line: str) -> int:
-        return len(line) - len(line.lstrip(" "))
+    def indent(line: str) -> int:  # where a key starts: after the spaces, and a list's '- '
+        return len(_INDENT.match(line).group())  # type: ignore[union-attr]  # matches any line
 
     return bool(earlier) and indent(lines[at.line]) > indent(earlier[-1])
 
