@@ -183,3 +183,43 @@ def test_validate_counts_in_the_languages_plural(lang: Lang, one: str, many: str
     use_language(lang)
     assert validation_summary(ValidationReport(("a.yaml",), (1,))) == one
     assert validation_summary(ValidationReport(("b.yaml",), (3,))) == many
+
+
+BRITISH_WORDS = Path("/usr/share/dict/british-english")
+"""Debian's `wbritish` word list (the referee tests/test_summary_fidelity.py uses too)."""
+
+OUR_TERMS = frozenset(
+    {"boligsocial", "boligsociale", "indsatser", "helhedsplan", "helhedsplaner", "dansk"}
+    | {"bibtex", "citeproc", "py", "csl", "csv", "docx", "matplotlib", "pandoc", "pipx", "png"}
+    | {"svg", "yaml", "utf", "nul", "fifo", "mib", "bcp", "mcp", "sdk", "cli", "stdin", "stdout"}
+    | {"init", "readme", "ctrl", "yyyy", "namespace", "dataset", "booleans", "ae", "æ", "ø", "å"}
+    | {"customize"}  # Typer's own message, looked up by its words
+)
+"""Names of tools, formats and commands, and Danish terms the English glosses."""
+
+
+def test_the_interfaces_english_is_english() -> None:
+    """Every word of every English message (outside placeholders, quotes, options and file
+    names) is British English or one of the tool's terms: no Danish left in the English, no
+    calque such as 'housing-social', no 'only few' or 'among others among'."""
+    from babel.messages.pofile import read_po  # noqa: PLC0415 - the catalogue's own reader
+
+    from boligsocial_cli.i18n import DOMAIN, LOCALE_DIRECTORY  # noqa: PLC0415
+
+    known = {line.strip().lower() for line in BRITISH_WORDS.read_text(encoding="utf-8").split()}
+    with (LOCALE_DIRECTORY / "da" / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as file:
+        catalogue = read_po(file)
+    english = [
+        text for m in catalogue if m.id for text in (m.id if isinstance(m.id, tuple) else (m.id,))
+    ]
+    unknown = set()
+    for text in english:
+        bare = re.sub(r"\{[^}]*\}|'[^']*'|\"[^\"]*\"|<[^>]*>|\[[^\]]*\]", " ", str(text))
+        bare = re.sub(r"(?<!\w)--?[\w-]+|\S+\.\w+", " ", bare)
+        for word in re.findall(r"[^\W\d_]+(?:'s)?", bare):
+            if word.lower().removesuffix("'s") not in known | OUR_TERMS:
+                unknown.add((word, str(text)[:40]))
+    assert sorted(unknown) == []
+    assert len(english) > 100
+    for phrase in ("housing-social", "only few", "among others among"):
+        assert not [text for text in english if phrase in str(text).lower()], phrase
