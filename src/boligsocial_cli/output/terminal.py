@@ -34,7 +34,7 @@ EVIDENCE_STYLES = {
     EvidenceKind.FORSKNING: "white on magenta",
 }
 
-_LABELS = {
+_LABELS = {  # English, marked for the catalogue: `label` says them in a document's language
     "id": N_("id"),
     "theme": N_("theme"),
     "themes": N_("Themes"),
