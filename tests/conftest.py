@@ -13,6 +13,8 @@ from hypothesis import settings
 from typer.testing import CliRunner, Result
 
 from boligsocial_cli.cli import app
+from boligsocial_cli.i18n import use_language
+from boligsocial_cli.model import Lang
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 """CI runs the same examples every time, so a failure there is one a developer can repeat."""
@@ -36,6 +38,15 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("BOLIGSOCIAL_NO_CACHE", raising=False)
     monkeypatch.setenv("BOLIGSOCIAL_CACHE_DIR", str(tmp_path / "cache"))
+    use_language(Lang.DA)  # as a run starts: the command line a test ran before may change it
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English in this test, for tests of what a message says: the core's (the
+    language is set now) and the command line's, in-process or run (BOLIGSOCIAL_LANG=en)."""
+    monkeypatch.setenv("BOLIGSOCIAL_LANG", "en")
+    use_language(Lang.EN)
 
 
 def complete(command_line: str) -> list[str]:

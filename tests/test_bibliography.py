@@ -764,6 +764,7 @@ def test_custom_csl_file_is_used(tmp_path: Path) -> None:
     assert format_citation([ref("massey-1994")], style, EN) == "[Massey, Gross, Shibuya]"
 
 
+@pytest.mark.usefixtures("english")
 def test_parse_style_names_and_unknowns() -> None:
     """Built-in names parse to the enum; anything else that is not a .csl file is refused."""
     assert parse_style("harvard") is HARVARD
@@ -771,6 +772,7 @@ def test_parse_style_names_and_unknowns() -> None:
         parse_style("mla")
 
 
+@pytest.mark.usefixtures("english")
 def test_missing_csl_file(tmp_path: Path) -> None:
     """A CSL path that does not exist is a UsageError naming it."""
     missing = tmp_path / "nope.csl"
@@ -782,6 +784,7 @@ def test_missing_csl_file(tmp_path: Path) -> None:
         load_csl_style(tmp_path)
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("content", "message"),
     [

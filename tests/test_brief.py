@@ -480,6 +480,7 @@ def test_pandoc_writes_its_bibliography_and_style_beside_it(invoke: Invoke, tmp_
     assert b"Cite Them Right" in (tmp_path / "brief.csl").read_bytes()
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("fmt", ["docx", "pandoc"])
 def test_file_formats_need_a_path(invoke: Invoke, fmt: str) -> None:
     """docx is binary and pandoc needs files beside it: without -o, a usage error."""

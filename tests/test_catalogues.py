@@ -46,7 +46,7 @@ def _catalogue() -> dict[str, str]:
         )
         for one, text in zip(ids, strings, strict=False):
             if text:
-                translated[one] = text
+                translated[str(one)] = str(text)
     return translated
 
 
@@ -86,23 +86,24 @@ def test_the_catalogue_holds_no_message_the_code_has_dropped() -> None:
 
 
 def test_the_compiled_catalogue_is_current() -> None:
-    """gettext reading the shipped `.mo` gives each message the `.po` file's translation (a
-    message with a plural, its form for one and for two)."""
+    """gettext reading the shipped `.mo` gives each message the `.po` file's translation, and
+    each plural message its forms (Danish: the first for 1, the second for any other count)."""
     with (PO_FILE.with_suffix(".mo")).open("rb") as file:
         compiled = gettext.GNUTranslations(file)
     with PO_FILE.open("rb") as file:
         catalogue = read_po(file, locale="da")
-    wrong = {}
+    wrong: dict[str, object] = {}
     for message in catalogue:
         if not message.id or message.fuzzy:
             continue
-        if isinstance(message.id, str):
-            shown: object = compiled.gettext(message.id)
-        else:
-            singular, plural = message.id
-            shown = tuple(compiled.ngettext(singular, plural, n) for n in (1, 2))
-        if shown != message.string:
-            wrong[str(message.id)] = shown
+        if isinstance(message.id, tuple):
+            singular, plural = str(message.id[0]), str(message.id[1])
+            forms = tuple(message.string or ())[:2]
+            shown = (compiled.ngettext(singular, plural, 1), compiled.ngettext(singular, plural, 2))
+            if shown != forms:
+                wrong[singular] = shown
+        elif compiled.gettext(str(message.id)) != message.string:
+            wrong[str(message.id)] = compiled.gettext(str(message.id))
     assert not wrong, "run python scripts/catalogues.py: " + repr(wrong)
 
 

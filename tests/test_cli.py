@@ -179,6 +179,7 @@ def test_about_covers_what_why_funding_and_evidence(invoke: Invoke) -> None:
     assert "Effekt" in out
 
 
+@pytest.mark.usefixtures("english")
 def test_unknown_theme_exits_2_with_choices(invoke: Invoke) -> None:
     """An unknown theme is bad usage: exit 2, a suggestion and the valid choices, no traceback."""
     result = invoke("findings", "--theme", "krimnalitet")
@@ -194,6 +195,7 @@ def test_bad_option_value_exits_2(invoke: Invoke) -> None:
     assert invoke("themes", "--format", "pdf").exit_code == ExitCode.BAD_USAGE
 
 
+@pytest.mark.usefixtures("english")
 def test_validate_against_the_booklet(invoke: Invoke) -> None:
     """validate --against checks every quote against the source text; exit 0 when clean."""
     result = invoke("validate", "--against", str(BOOKLET_TEXT))
@@ -201,6 +203,7 @@ def test_validate_against_the_booklet(invoke: Invoke) -> None:
     assert "24 findings valid" in result.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_validate_reports_quotes_missing_from_the_source(invoke: Invoke, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A quote that is not in the source text is a located problem, exit 1."""
     source = tmp_path / "source.txt"

@@ -122,6 +122,7 @@ def test_a_replacement_is_shown_with_its_file() -> None:
     assert f"[own data: {REPLACES}]" in result.stdout
 
 
+@pytest.mark.usefixtures("english")
 def test_a_collision_exits_1_naming_both_files_without_a_traceback() -> None:
     """Reusing an id without `replaces: true` stops every command with located problems."""
     result = runner.invoke(app, ["--data", MINI, "--data", COLLIDES, "findings"])
@@ -132,6 +133,7 @@ def test_a_collision_exits_1_naming_both_files_without_a_traceback() -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_validate_checks_several_files_and_their_combination() -> None:
     """`validate A B` checks each file and B laid over A, and says how many findings each gave."""
     result = runner.invoke(app, ["validate", MINI, ADDS])
@@ -141,6 +143,7 @@ def test_validate_checks_several_files_and_their_combination() -> None:
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_validate_reports_a_collision_with_both_places() -> None:
     """`validate` of colliding files exits 1 with every problem as file:line: path: message."""
     result = runner.invoke(app, ["validate", MINI, COLLIDES])
@@ -153,6 +156,7 @@ def test_validate_reports_a_collision_with_both_places() -> None:
     ]
 
 
+@pytest.mark.usefixtures("english")
 def test_validate_of_an_overlay_checks_it_over_the_bundled_data() -> None:
     """`validate own.yaml` with `extends: bundled` checks own.yaml over the bundled dataset."""
     result = runner.invoke(app, ["validate", EXTENDS])
@@ -161,6 +165,7 @@ def test_validate_of_an_overlay_checks_it_over_the_bundled_data() -> None:
     assert f", 1 from {EXTENDS})." in result.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_validate_reports_every_files_own_problems(tmp_path: Path) -> None:
     """Problems in several files are all reported, each with its file and line."""
     first = tmp_path / "first.yaml"
@@ -174,6 +179,7 @@ def test_validate_reports_every_files_own_problems(tmp_path: Path) -> None:
     assert f"{second}:3: findings[0] (x).evidence: 'effect' is not one of" in result.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_validate_without_paths_checks_the_data_option() -> None:
     """`--data X validate` checks X, like every other command reads X."""
     result = runner.invoke(app, ["--data", MINI, "--data", ADDS, "validate"])
@@ -181,6 +187,7 @@ def test_validate_without_paths_checks_the_data_option() -> None:
     assert result.stderr.startswith(f"OK: {MINI} + {ADDS}: 5 findings valid")
 
 
+@pytest.mark.usefixtures("english")
 def test_validate_of_an_overlay_without_a_base_says_how_to_give_it_one() -> None:
     """An overlay alone, without `extends: bundled`, is refused with the two ways to fix it."""
     result = runner.invoke(app, ["validate", ADDS])
@@ -189,6 +196,7 @@ def test_validate_of_an_overlay_without_a_base_says_how_to_give_it_one() -> None
     assert "'extends: bundled'" in result.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_a_missing_data_file_exits_1_with_its_name() -> None:
     """A --data path that does not exist is a located data error, not a crash."""
     result = runner.invoke(app, ["--data", "no-such-file.yaml", "themes"])

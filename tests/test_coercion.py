@@ -90,6 +90,7 @@ def test_commands_do_not_import_pydantic(args: list[str], tmp_path: Path) -> Non
     assert result.stderr.splitlines()[-1] == "[]"
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("enabled", [True, False], ids=["direct", "typer"])
 def test_a_misspelt_choice_gets_the_resolvers_message(
     enabled: bool, monkeypatch: pytest.MonkeyPatch
@@ -98,5 +99,5 @@ def test_a_misspelt_choice_gets_the_resolvers_message(
     monkeypatch.setattr(coercion, "ENABLED", enabled)
     result = CliRunner().invoke(cli.app, ["themes", "--format", "jsno"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: Unknown format 'jsno'. Mente du / did you mean 'json'?")
+    assert result.stderr.startswith("Error: Unknown format 'jsno'. Did you mean 'json'?")
     assert "Value error" not in result.stderr

@@ -150,6 +150,7 @@ def test_svg_shows_markup_and_dollars_in_names_as_typed(invoke: Invoke, tmp_path
     assert _text(svg, "theme-boern") == "<script>alert(1)</script> $x^2$ \\x1b[31m [egne data]"
 
 
+@pytest.mark.usefixtures("english")
 def test_png_is_a_picture_with_each_kinds_colour(invoke: Invoke, tmp_path: Path) -> None:
     """The PNG, written with -o, opens as an image holding the colour of every kind present."""
     target = tmp_path / "kort.png"
@@ -201,6 +202,7 @@ def test_the_map_record_counts_as_count_findings_does() -> None:
     assert evidence.radius(1) == pytest.approx((1 / evidence.largest) ** 0.5)
 
 
+@pytest.mark.usefixtures("english")
 def test_png_is_not_written_to_a_terminal() -> None:
     """Binary output to a terminal (a pseudo-terminal here) is refused with a hint, exit 2."""
     import pty  # noqa: PLC0415 - POSIX only, this test only
@@ -221,6 +223,7 @@ def test_png_is_not_written_to_a_terminal() -> None:
     assert b"-o FILE.png" in process.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_output_needs_a_format_and_a_writable_place(invoke: Invoke, tmp_path: Path) -> None:
     """-o with the table, into a missing folder or onto an existing file is a usage error
     naming the problem (a file is never overwritten); with csv it writes what stdout gets."""

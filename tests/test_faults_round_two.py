@@ -63,6 +63,7 @@ def test_the_line_breaks_are_those_python_splits_lines_at() -> None:
     assert boundaries == set(LINE_BREAKS)
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(("character", "name"), LINE_BREAKS.items(), ids=LINE_BREAKS.values())
 def test_a_summary_with_any_line_break_is_refused(
     tmp_path: Path, character: str, name: str
@@ -83,6 +84,7 @@ def test_a_summary_with_any_line_break_is_refused(
     ) in result.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_a_block_scalar_is_refused_with_a_hint(tmp_path: Path) -> None:
     path = dataset_with(
         tmp_path,
@@ -166,6 +168,7 @@ def test_an_exact_id_wins_over_an_overlay_name(tmp_path: Path) -> None:
     assert {row["theme"] for row in yaml.safe_load(booklet.stdout)} == {"kriminalitet"}
 
 
+@pytest.mark.usefixtures("english")
 def test_validate_warns_when_a_name_shadows_an_id_or_a_name(tmp_path: Path) -> None:
     overlay = tmp_path / "krim.yaml"
     overlay.write_text(
@@ -252,6 +255,7 @@ def test_markdown_renders_data_as_text(tmp_path: Path, command: tuple[str, ...])
 # --- silent wrong values -------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("written", "form", "read_as"),
     [
@@ -376,6 +380,7 @@ def test_columns_outside_a_sane_range_are_clamped(columns: str, widest: int) -> 
     assert max(len(line) for line in lines) == widest
 
 
+@pytest.mark.usefixtures("english")
 def test_init_refuses_a_directory_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = invoke("init", "new/")
@@ -389,6 +394,7 @@ def test_init_refuses_a_directory_path(tmp_path: Path, monkeypatch: pytest.Monke
     assert "old is a directory" in invoke("init", "old").stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_init_refuses_an_empty_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = invoke("init", "")
@@ -399,6 +405,7 @@ def test_init_refuses_an_empty_name(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_a_long_choice_list_is_cut_with_a_count(tmp_path: Path) -> None:
     """`show nope` over 10,000 findings printed 230 KB; now 20 ids and how many more."""
     head, tail = MINI_TEXT.split("findings:\n", 1)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -42,6 +43,9 @@ UNESCAPED = frozenset(
 )
 """What must never reach any output raw, by the Unicode database: controls (but tab and line
 feed; CR only in RIS's CR LF), format characters, line and paragraph separators."""
+
+MESSAGE_STARTS = ("Error: ", "Usage: ", "Fejl: ", "Brug: ")
+"""How a message begins, in English or in Danish (a --lang drawn by the test may be either)."""
 
 
 LISTING_FORMATS = [f.value for f in OutputFormat]
@@ -65,7 +69,7 @@ def assert_handled(result: Result, output: str = "table") -> None:
         raw = UNESCAPED.intersection(text)
         assert not raw, (output, raw, text)
     if result.exit_code != 0:
-        assert result.stderr.startswith(("Error: ", "Usage: ")), result.stderr
+        assert result.stderr.startswith(MESSAGE_STARTS), result.stderr
         assert result.stdout == ""
         return
     check_format(output, result.stdout)
@@ -200,6 +204,7 @@ FIELDS = (
 """Lines of the mini dataset whose value a random scalar replaces."""
 
 
+@pytest.mark.usefixtures("english")
 @SETTINGS
 @given(field=st.sampled_from(FIELDS), scalar=YAML_SCALARS)
 def test_random_yaml_scalars(field: str, scalar: str) -> None:
@@ -224,6 +229,7 @@ def _run_on(text: str) -> None:
         run_everything(data)
 
 
+@pytest.mark.usefixtures("english")
 @SETTINGS
 @given(summary=ANY_TEXT, name=ANY_TEXT)
 def test_random_unicode_in_one_line_texts(summary: str, name: str) -> None:
@@ -242,6 +248,7 @@ def test_random_unicode_in_one_line_texts(summary: str, name: str) -> None:
     )
 
 
+@pytest.mark.usefixtures("english")
 @SETTINGS
 @given(explanation=ANY_TEXT, note=ANY_TEXT)
 def test_random_unicode_in_running_texts(explanation: str, note: str) -> None:
@@ -306,6 +313,7 @@ FILE_KINDS: dict[str, Callable[[Path, bytes], Path]] = {
 }
 
 
+@pytest.mark.usefixtures("english")
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     kind=st.sampled_from(sorted(FILE_KINDS)),

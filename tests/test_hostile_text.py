@@ -115,6 +115,7 @@ def test_markup_in_data_is_literal_in_the_stacked_view() -> None:
     assert "[/x]" in result.stdout
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("args", "shown"),
     [
@@ -137,6 +138,7 @@ def test_hostile_argument_is_shown_literally_in_the_error(
     assert "⚠" not in result.output
 
 
+@pytest.mark.usefixtures("english")
 def test_hostile_file_name_is_escaped_in_the_error() -> None:
     """A --data path with ESC and an emoji code is named inertly: no clear-screen, no emoji."""
     result = invoke(["--data", "\x1b[2J:warning:[bold]x", "findings"])

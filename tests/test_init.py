@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import jsonschema
+import pytest
 from typer.testing import CliRunner
 
 from boligsocial_cli.cli import app
@@ -17,6 +18,7 @@ from boligsocial_cli.dataset.starter import SCHEMA_FILE, starter_text
 runner = CliRunner(env={DATA_ENV: None, "COLUMNS": "200"})
 
 
+@pytest.mark.usefixtures("english")
 def test_init_then_validate_passes(tmp_path: Path) -> None:
     """The file `init` writes validates, laid over the bundled data, with its one finding."""
     target = tmp_path / "egne.yaml"
@@ -40,6 +42,7 @@ def test_the_starter_has_one_theme_finding_and_reference_of_its_own(tmp_path: Pa
     assert f"[egne data: {target}]" in shown.stdout
 
 
+@pytest.mark.usefixtures("english")
 def test_init_never_overwrites_a_file(tmp_path: Path) -> None:
     """An existing file is left as it was; the command exits 2 and says why."""
     target = tmp_path / "egne.yaml"
@@ -50,6 +53,7 @@ def test_init_never_overwrites_a_file(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == "mine\n"
 
 
+@pytest.mark.usefixtures("english")
 def test_init_into_a_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
     """A path that cannot be written gives a message and exit 2, not a traceback."""
     target = tmp_path / "no-such-dir" / "egne.yaml"

@@ -50,17 +50,20 @@ def unix_socket(tmp_path: Path) -> Iterator[Path]:
     server.close()
 
 
+@pytest.mark.usefixtures("english")
 def test_fifo_as_data_is_refused_without_blocking(fifo: Path) -> None:
     """`--data FIFO` says what the file is and exits 1 at once (it blocked for ever)."""
     result = invoke("--data", str(fifo), "findings")
     assert_refused(result, ExitCode.BAD_DATA, f"{fifo}: is a named pipe (FIFO), not a dataset file")
 
 
+@pytest.mark.usefixtures("english")
 def test_fifo_as_validated_file_is_refused(fifo: Path) -> None:
     result = invoke("validate", str(fifo))
     assert_refused(result, ExitCode.BAD_DATA, "is a named pipe (FIFO), not a dataset file")
 
 
+@pytest.mark.usefixtures("english")
 def test_fifo_as_style_is_refused(fifo: Path) -> None:
     """`cite --style FIFO` (a path ending .csl, too) is refused by what it is, exit 2."""
     style = fifo.with_suffix(".csl")
@@ -71,16 +74,19 @@ def test_fifo_as_style_is_refused(fifo: Path) -> None:
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_fifo_as_source_text_is_refused(fifo: Path) -> None:
     result = invoke("validate", MINI, "--against", str(fifo))
     assert_refused(result, ExitCode.BAD_DATA, "cannot read the source text: is a named pipe (FIFO)")
 
 
+@pytest.mark.usefixtures("english")
 def test_socket_is_refused(unix_socket: Path) -> None:
     result = invoke("--data", str(unix_socket), "themes")
     assert_refused(result, ExitCode.BAD_DATA, "is a socket, not a dataset file")
 
 
+@pytest.mark.usefixtures("english")
 def test_symlink_to_a_fifo_is_refused(fifo: Path, tmp_path: Path) -> None:
     """What a path leads to counts, not its name: a link to a FIFO is a FIFO."""
     link = tmp_path / "link.yaml"
@@ -89,6 +95,7 @@ def test_symlink_to_a_fifo_is_refused(fifo: Path, tmp_path: Path) -> None:
     assert_refused(result, ExitCode.BAD_DATA, "is a named pipe (FIFO)")
 
 
+@pytest.mark.usefixtures("english")
 def test_symlink_loop_is_a_message(tmp_path: Path) -> None:
     loop = tmp_path / "loop.yaml"
     loop.symlink_to(loop)
@@ -114,6 +121,7 @@ def test_a_pipe_given_as_dev_stdin_is_read() -> None:
     assert b'"id": "boern-effekt"' in result.stdout
 
 
+@pytest.mark.usefixtures("english")
 def test_an_endless_pipe_on_stdin_stops_at_the_size_limit() -> None:
     """`yes | boligsocial validate /dev/stdin` ends at the 10 MiB limit instead of reading on."""
     producer = subprocess.Popen(["yes"], stdout=subprocess.PIPE)
@@ -133,6 +141,7 @@ def test_an_endless_pipe_on_stdin_stops_at_the_size_limit() -> None:
     assert b"/dev/stdin: file is too large (the limit is 10 MiB" in result.stderr
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("encoding", "says"),
     [
@@ -150,6 +159,7 @@ def test_utf16_is_named(tmp_path: Path, encoding: str, says: str) -> None:
     assert_refused(result, ExitCode.BAD_DATA, f"{path}: {says}: save it as UTF-8")
 
 
+@pytest.mark.usefixtures("english")
 def test_utf16_source_text_is_named(tmp_path: Path) -> None:
     path = tmp_path / "booklet.txt"
     path.write_bytes("Børn får det bedre\n".encode("utf-16"))
@@ -157,6 +167,7 @@ def test_utf16_source_text_is_named(tmp_path: Path) -> None:
     assert_refused(result, ExitCode.BAD_DATA, "cannot read the source text: not UTF-8 but UTF-16")
 
 
+@pytest.mark.usefixtures("english")
 def test_nul_in_a_source_text_is_refused_with_its_line(tmp_path: Path) -> None:
     """A NUL would shift every page after it (62 false errors against the booklet): refused,
     naming the line it is on."""
@@ -173,6 +184,7 @@ def test_nul_in_a_source_text_is_refused_with_its_line(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_the_booklet_text_itself_is_read() -> None:
     """The real source text has no NUL and is UTF-8: every bundled quote is found on its page."""
     result = invoke("validate", "--against", str(BOOKLET_TEXT))

@@ -357,10 +357,10 @@ def test_unknown_ids_are_tool_errors_and_the_server_keeps_serving() -> None:
     """An unknown id or theme answers with the error and the closest match; the next call works."""
     ambiguous, finding, theme, work, after = talk(
         calls(
-            ("get_finding", {"id": "fritidsjob"}),
-            ("get_finding", {"id": "fritidsjb-tre-gange"}),
-            ("get_theme", {"theme": "krimnalitet"}),
-            ("cite", {"works": ["Christensen 2017"]}),
+            ("get_finding", {"id": "fritidsjob", "lang": "en"}),
+            ("get_finding", {"id": "fritidsjb-tre-gange", "lang": "en"}),
+            ("get_theme", {"theme": "krimnalitet", "lang": "en"}),
+            ("cite", {"works": ["Christensen 2017"], "lang": "en"}),
             ("get_finding", {"id": "maends-ledighed"}),
         )
     )
@@ -368,10 +368,37 @@ def test_unknown_ids_are_tool_errors_and_the_server_keeps_serving() -> None:
         ambiguous
     )
     assert "Unknown finding 'fritidsjb-tre-gange'" in error_text(finding)
-    assert "did you mean 'fritidsjob-tre-gange-chance'" in error_text(finding)
-    assert "did you mean 'kriminalitet'" in error_text(theme)
+    assert "Did you mean 'fritidsjob-tre-gange-chance'" in error_text(finding)
+    assert "Did you mean 'kriminalitet'" in error_text(theme)
     assert "Unknown reference 'Christensen 2017'" in error_text(work)
     assert structured(after)["id"] == "maends-ledighed"
+
+
+def message(result: CallToolResult) -> str:
+    """A tool error's message, without the SDK's own 'Error executing tool …: ' before it."""
+    return error_text(result).split(": ", 1)[1]
+
+
+def test_a_tool_error_speaks_the_language_of_its_call() -> None:
+    """Each call's `lang` is the language of its errors too, whatever the call before spoke
+    and the server was started with."""
+    danish, english, danish_again = talk(
+        calls(
+            ("get_finding", {"id": "fritidsjb-tre-gange"}),
+            ("get_theme", {"theme": "krimnalitet", "lang": "en"}),
+            ("get_finding", {"id": "fritidsjob", "lang": "da"}),
+        ),
+        "--lang",
+        "en",
+    )
+    said = [message(result) for result in (danish, english, danish_again)]
+    assert said[0].startswith(
+        "Ukendt fund 'fritidsjb-tre-gange'. Mente du 'fritidsjob-tre-gange-chance'? Mulige valg:"
+    )
+    assert said[1].startswith("Unknown theme 'krimnalitet'. Did you mean")
+    assert said[2].startswith("'fritidsjob' er tvetydigt: det passer på ")
+    for text in (said[0], said[2]):
+        assert not {"Unknown", "Did", "you", "mean", "ambiguous", "matches"} & set(text.split())
 
 
 def test_an_empty_answer_says_what_dropping_a_filter_would_find() -> None:
@@ -410,6 +437,7 @@ def test_hostile_text_arrives_as_the_same_characters() -> None:
     assert answer["themes"][0]["name"] == data["themes"][0]["name"]["da"]
 
 
+@pytest.mark.usefixtures("english")
 def test_a_broken_dataset_stops_start_up_with_one_clear_message(tmp_path: Path) -> None:
     """A broken --data file: exit 1 before serving, its place on stderr, no traceback."""
     broken = tmp_path / "egne.yaml"
@@ -584,6 +612,7 @@ def test_the_readmes_registration_snippets_start_the_server() -> None:
         assert talk(listed, *options, boligsocial=(entry_point,)) == TOOLS
 
 
+@pytest.mark.usefixtures("english")
 def test_started_on_a_terminal_it_says_what_it_is() -> None:
     """A person who types `boligsocial mcp` is told on stderr that it serves assistants."""
     import pty  # noqa: PLC0415 - POSIX only, for this test

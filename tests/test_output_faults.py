@@ -52,6 +52,7 @@ def test_closed_pipe_is_silent_exit_0(args: Sequence[str]) -> None:
     assert (result.returncode, result.stderr) == (0, b"")
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("args", EVERY_KIND_OF_COMMAND[3:], ids=" ".join)
 def test_closed_stdout_is_one_line_and_exit_3(args: Sequence[str]) -> None:
     """`boligsocial themes >&-`: one line saying stdout is closed, exit 3, no traceback."""
@@ -66,6 +67,7 @@ def test_closed_stdout_is_one_line_and_exit_3(args: Sequence[str]) -> None:
     assert result.stderr == b"Error: standard output is closed: nothing could be written\n"
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("args", EVERY_KIND_OF_COMMAND, ids=" ".join)
 def test_full_disk_is_one_line_and_exit_3(args: Sequence[str]) -> None:

@@ -79,6 +79,7 @@ def test_an_overlay_adds_themes_findings_and_references() -> None:
     assert dataset.references[-1].origin == str(adds)
 
 
+@pytest.mark.usefixtures("english")
 def test_an_id_reused_without_replaces_is_an_error_naming_both_places() -> None:
     """A collision names the later record's file, line and path, and the earlier file and line."""
     problems = problems_of([read_layer(MINI), read_layer(FIXTURES / "overlay-collides.yaml")])
@@ -108,6 +109,7 @@ def test_replaces_true_puts_the_new_record_in_the_old_ones_place() -> None:
     assert (reference.title, reference.origin) == ("En bekræftet artikel", str(replaces))
 
 
+@pytest.mark.usefixtures("english")
 def test_replaces_with_nothing_to_replace_is_an_error() -> None:
     """`replaces: true` on an id no earlier file has is reported at the id, a close id suggested."""
     text = "findings:" + finding("boern-efekt") + "    replaces: true\n"
@@ -119,6 +121,7 @@ def test_replaces_with_nothing_to_replace_is_an_error() -> None:
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_links_resolve_against_earlier_files_only() -> None:
     """A citation of a work that only a later file defines is unknown where it is written."""
     first = overlay("findings:" + finding("ny-et", citations="senere-2024"), "first.yaml")
@@ -134,6 +137,7 @@ def test_links_resolve_against_earlier_files_only() -> None:
     assert merge([read_layer(MINI), later, first]).findings[-1].citations == ("senere-2024",)
 
 
+@pytest.mark.usefixtures("english")
 def test_an_unknown_theme_in_an_overlay_is_located_with_a_suggestion() -> None:
     """A finding's theme must be defined in its file or an earlier one; a near miss is named."""
     (problem,) = problems_of([read_layer(MINI), overlay("findings:" + finding("ny", "tryhed"))])
@@ -142,6 +146,7 @@ def test_an_unknown_theme_in_an_overlay_is_located_with_a_suggestion() -> None:
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_the_first_file_must_be_a_whole_dataset() -> None:
     """A first file without meta and evidence kinds is refused, saying how to lay it over."""
     (problem,) = problems_of([read_layer(FIXTURES / "overlay-adds.yaml")])
@@ -150,6 +155,7 @@ def test_the_first_file_must_be_a_whole_dataset() -> None:
     assert "--data base.yaml --data this.yaml" in problem.message
 
 
+@pytest.mark.usefixtures("english")
 def test_overlays_hold_only_themes_findings_and_references() -> None:
     """Sections that describe the whole dataset may only come from the first file."""
     text = "glossary:\n  - {term: lektiecafé, definition: {da: Hjælp., en: Help.}}\n"
@@ -158,6 +164,7 @@ def test_overlays_hold_only_themes_findings_and_references() -> None:
     assert problem.message.startswith(f"only the base dataset (the first file, here {MINI})")
 
 
+@pytest.mark.usefixtures("english")
 def test_a_file_read_twice_is_an_error_not_a_flood_of_collisions() -> None:
     """Naming the same file twice gives one problem, not one per record."""
     assert [problem.message for problem in problems_of([read_layer(MINI), read_layer(MINI)])] == [
@@ -165,6 +172,7 @@ def test_a_file_read_twice_is_an_error_not_a_flood_of_collisions() -> None:
     ]
 
 
+@pytest.mark.usefixtures("english")
 def test_extends_bundled_needs_the_bundled_dataset_as_base() -> None:
     """`extends: bundled` over another base, or with nothing beneath, is located at the key."""
     extends = overlay("extends: bundled\n" + "findings:" + finding("ny"))
@@ -191,6 +199,7 @@ def test_extends_bundled_puts_the_bundled_dataset_first() -> None:
     assert dataset.meta == merge(read_layers([bundled_dataset_path()])).meta
 
 
+@pytest.mark.usefixtures("english")
 def test_every_files_problems_are_collected_before_merging(tmp_path: Path) -> None:
     """Reading several broken files reports each file's problems, not only the first's."""
     broken = tmp_path / "broken.yaml"

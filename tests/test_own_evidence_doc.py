@@ -57,7 +57,7 @@ class Replay:
                 output = ""
             shown = _normalized(output + result.stderr)
             assert shown == _normalized(expected), f"$ {command}"
-            assert (result.exit_code != 0) == shown.startswith("Error:"), f"$ {command}"
+            assert (result.exit_code != 0) == shown.startswith("Fejl:"), f"$ {command}"
 
     def write(self, name: str, text: str) -> None:
         """Write a whole file."""

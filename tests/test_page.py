@@ -371,6 +371,7 @@ def test_the_pages_fold_is_query_fold(browser: webdriver.Chrome, page: Path) -> 
     assert different == []
 
 
+@pytest.mark.usefixtures("english")
 def test_export_html_errors_name_the_file(invoke: Invoke, tmp_path: Path) -> None:
     """A place that cannot be written, or an unknown style, is a usage error, no traceback."""
     result = invoke("export", "html", str(tmp_path / "missing" / "x.html"))

@@ -15,6 +15,7 @@ class _Terminal(io.StringIO):
         return True
 
 
+@pytest.mark.usefixtures("english")
 def test_a_spinner_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading a large file shows a spinner on stderr when it is a terminal, else nothing."""
     terminal = _Terminal()

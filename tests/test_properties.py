@@ -104,11 +104,13 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
 
 RUNNER = CliRunner()
 
+MESSAGE_STARTS = ("Error: ", "Usage: ", "Fejl: ", "Brug: ")
+"""How a message begins, in English or in Danish (a --lang drawn by the test may be either)."""
+
 
 def invoke(args: Sequence[str], columns: int = 100) -> Result:
     env: dict[str, str | None] = {
         "BOLIGSOCIAL_DATA": None,
-        "BOLIGSOCIAL_LANG": None,
         "NO_COLOR": None,
         "COLUMNS": str(columns),
     }
@@ -125,7 +127,7 @@ def assert_handled(result: Result, allowed: set[int]) -> None:
     assert "\x1b" not in result.output
     assert "\x9b" not in result.output
     if result.exit_code != ExitCode.OK:
-        assert result.stderr.startswith(("Error: ", "Usage: ")), result.stderr
+        assert result.stderr.startswith(MESSAGE_STARTS), result.stderr
 
 
 def paths_in(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -197,6 +199,7 @@ def tmp_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("generated")
 
 
+@pytest.mark.usefixtures("english")
 @SETTINGS
 @given(
     dataset=mutated_datasets(),
@@ -212,6 +215,7 @@ def test_mutated_dataset_is_shown_or_explained(
     assert_handled(invoke(args, columns), {0, 1, 2})
 
 
+@pytest.mark.usefixtures("english")
 @SETTINGS
 @given(
     overlay=mutated_datasets(overlay=True),
@@ -230,6 +234,7 @@ def test_mutated_overlay_is_shown_or_explained(
     assert_handled(invoke(args), {0, 1, 2})
 
 
+@pytest.mark.usefixtures("english")
 @SETTINGS
 @given(
     position=st.integers(min_value=0, max_value=len(MINI_TEXT)),
@@ -280,6 +285,7 @@ def test_edited_yaml_text_is_read_or_explained(
     assert_handled(invoke(args), {0, 1})
 
 
+@pytest.mark.usefixtures("english")
 @SETTINGS
 @given(content=st.one_of(st.binary(max_size=200), st.text(max_size=200)))
 def test_arbitrary_file_is_explained(tmp_dir: Path, content: bytes | str) -> None:
@@ -313,6 +319,7 @@ OPTIONS = st.lists(
 )
 
 
+@pytest.mark.usefixtures("english")
 @SETTINGS
 @given(options=OPTIONS, long=st.booleans(), effects=st.booleans())
 def test_random_findings_query(options: list[tuple[str, str]], long: bool, effects: bool) -> None:
@@ -322,6 +329,7 @@ def test_random_findings_query(options: list[tuple[str, str]], long: bool, effec
     assert_handled(invoke(args), {0, 2})
 
 
+@pytest.mark.usefixtures("english")
 @SETTINGS
 @given(
     command=st.sampled_from(["show", "glossary"]),

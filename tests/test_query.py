@@ -61,12 +61,14 @@ def test_resolve_theme_by_id_name_or_prefix(dataset: Dataset, typed: str, theme_
     assert resolve_theme(dataset.themes, typed).id == theme_id
 
 
+@pytest.mark.usefixtures("english")
 def test_unknown_theme_suggests_the_closest(dataset: Dataset) -> None:
     """A misspelt theme fails with a suggestion and the valid choices."""
     with pytest.raises(UsageError, match=r"kriminalitet'\?.*Valid choices: .*tryghed-trivsel"):
         resolve_theme(dataset.themes, "krimnalitet")
 
 
+@pytest.mark.usefixtures("english")
 def test_ambiguous_prefix_is_refused(dataset: Dataset) -> None:
     """A prefix that fits several findings names them rather than guessing."""
     with pytest.raises(UsageError, match="ambiguous"):
@@ -191,6 +193,7 @@ def test_relaxation_drops_the_filter_that_brings_back_most(dataset: Dataset) -> 
     assert relaxed.ids == ("fritidsjob-tre-gange-chance",)
 
 
+@pytest.mark.usefixtures("english")
 def test_a_blank_reference_is_unknown_not_ambiguous(dataset: Dataset) -> None:
     """An empty --cites value names no work: it is refused as unknown."""
     with pytest.raises(UsageError, match="Unknown reference"):

@@ -339,6 +339,7 @@ def run_cli(
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_a_fifo_at_the_database_name_neither_hangs_nor_is_read(
     tmp_path: Path, cache: dict[str, str]
 ) -> None:
@@ -368,6 +369,7 @@ def test_a_symlinked_database_is_not_followed(tmp_path: Path, cache: dict[str, s
     assert target.read_bytes() == before
 
 
+@pytest.mark.usefixtures("english")
 def test_an_unusable_cache_directory_still_answers(tmp_path: Path) -> None:
     """With no directory to keep the store in, the answer comes from memory; --debug says so."""
     blocker = tmp_path / "a-file"
@@ -531,6 +533,7 @@ def test_a_rendering_is_kept_for_the_next_run(cache: dict[str, str]) -> None:
     assert second.stderr.strip() == "[]"
 
 
+@pytest.mark.usefixtures("english")
 def test_export_sqlite_writes_a_database_other_tools_open(tmp_path: Path) -> None:
     """The exported file opens in plain sqlite3 with every finding; it never overwrites."""
     target = tmp_path / "boligsocial.db"

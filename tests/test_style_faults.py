@@ -45,6 +45,7 @@ def cite(*args: str) -> Result:
         return CliRunner().invoke(app, ["cite", *args])
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("depth", [16, 20, 64])
 def test_exponential_macros_are_too_complex(tmp_path: Path, depth: int) -> None:
     """The red team's 5 KB style (25 s at depth 16, endless at 20) is refused before rendering."""
@@ -56,6 +57,7 @@ def test_exponential_macros_are_too_complex(tmp_path: Path, depth: int) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.usefixtures("english")
 def test_a_macro_calling_itself_is_too_complex(tmp_path: Path) -> None:
     macros = '<macro name="a"><text macro="b"/></macro><macro name="b"><text macro="a"/></macro>'
     path = style(tmp_path, macros, '<text macro="a"/>', '<text variable="title"/>')
@@ -91,6 +93,7 @@ def test_only_the_largest_branch_of_a_choose_counts(tmp_path: Path) -> None:
     assert style_expansion(root) == 14
 
 
+@pytest.mark.usefixtures("english")
 def test_an_empty_layout_names_the_entry(tmp_path: Path) -> None:
     """<bibliography><layout/></bibliography> renders nothing: a message, not a zip() traceback."""
     path = style(tmp_path, "", '<text variable="title"/>', "")
@@ -102,6 +105,7 @@ def test_an_empty_layout_names_the_entry(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_a_style_covering_reports_only_names_the_article(tmp_path: Path) -> None:
     """Massey 1994 is an article; a <choose> that renders reports only leaves it empty."""
     reports_only = '<choose><if type="report"><text variable="title"/></if></choose>'

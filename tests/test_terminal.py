@@ -28,8 +28,9 @@ def entry_point() -> list[str]:
 
 
 def clean_env(**overrides: str) -> dict[str, str]:
-    """A minimal environment, without the caller's locale, colour or dataset settings."""
-    kept = ("PATH", "HOME", "SYSTEMROOT", "BOLIGSOCIAL_CACHE_DIR")  # never the real cache
+    """A minimal environment, without the caller's locale, colour or dataset settings (the
+    language a test asks for, with the `english` fixture, is kept)."""
+    kept = ("PATH", "HOME", "SYSTEMROOT", "BOLIGSOCIAL_CACHE_DIR", "BOLIGSOCIAL_LANG")
     env = {key: os.environ[key] for key in kept if key in os.environ}
     env.update(overrides)
     return env
@@ -120,6 +121,7 @@ def test_data_output_is_utf8_in_any_locale(env: dict[str, str], args: tuple[str,
     assert "?" not in text
 
 
+@pytest.mark.usefixtures("english")
 def test_error_message_in_an_ascii_locale() -> None:
     """An error naming a file with æ is still a message (stderr escapes what it cannot encode)."""
     result = run(["--data", "/nonexistent/æ.yaml", "themes"], clean_env(PYTHONIOENCODING="ascii"))
@@ -216,6 +218,7 @@ def test_dataset_piped_on_stdin() -> None:
     assert result.stdout.startswith(b"id,name,findings,effects,summary,origin\nboern,")
 
 
+@pytest.mark.usefixtures("english")
 def test_bad_data_shows_no_traceback_unless_debug() -> None:
     """The installed command turns bad data into a message; --debug adds the traceback."""
     bad = str(FIXTURES / "bad" / "invalid-date.yaml")

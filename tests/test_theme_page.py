@@ -161,9 +161,9 @@ def test_the_theme_is_named_as_everywhere_else() -> None:
     """`theme` resolves its argument with the one resolver: a word of a name is enough."""
     assert run("theme", "trivsel").stdout.startswith("Tryghed og trivsel  tryghed-trivsel")
     assert run("theme", "employment", "--lang", "en").stdout.startswith("Education and employment")
-    result = CliRunner().invoke(app, ["theme", "parentng"])
+    result = CliRunner().invoke(app, ["theme", "parentng", "--lang", "en"])
     assert result.exit_code == 2
-    assert "did you mean 'forebyggelse'?" in result.stderr
+    assert "Did you mean 'forebyggelse'?" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ def test_the_mini_fixture_is_valid() -> None:
     assert problems_in(MINI) == []
 
 
+@pytest.mark.usefixtures("english")
 def test_every_problem_is_reported_at_once_with_line_and_record() -> None:
     """Unknown theme, dangling citation and bad evidence kind: all three, each located."""
     text = (
@@ -60,6 +61,7 @@ def test_every_problem_is_reported_at_once_with_line_and_record() -> None:
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_yaml_11_sexagesimal_number_is_caught() -> None:
     """An unquoted 2018:09 is read by YAML 1.1 as 121089; the schema says to quote it."""
     text = MINI.replace('issued: "2019-05"', 'issued: "2019-05"\n    number: 2018:09')
@@ -68,6 +70,7 @@ def test_yaml_11_sexagesimal_number_is_caught() -> None:
     assert "2018:09" in problem
 
 
+@pytest.mark.usefixtures("english")
 def test_yaml_11_no_is_caught() -> None:
     """An unquoted `no` is read as false; text fields say so and how to fix it."""
     text = MINI.replace('title: "En rapport om børn"', "title: no")
@@ -76,6 +79,7 @@ def test_yaml_11_no_is_caught() -> None:
     assert "quotes" in problem
 
 
+@pytest.mark.usefixtures("english")
 def test_page_must_be_a_whole_number_within_the_publication() -> None:
     """A page of 0, a page past meta.pages and a page as text are all refused."""
     text = MINI.replace("page: 2", "page: 7").replace(
@@ -87,6 +91,7 @@ def test_page_must_be_a_whole_number_within_the_publication() -> None:
     assert any("must be at least 1" in p for p in problems_in(MINI.replace("page: 2", "page: 0")))
 
 
+@pytest.mark.usefixtures("english")
 def test_missing_and_unknown_fields() -> None:
     """A missing required field and a misspelt key are both reported, with a suggestion."""
     text = MINI.replace('    quote: "Tryghed varierer"\n', "").replace("qualifiers:", "qualifier:")
@@ -95,6 +100,7 @@ def test_missing_and_unknown_fields() -> None:
     assert any("qualifier: unknown field (did you mean 'qualifiers'?)" in p for p in problems)
 
 
+@pytest.mark.usefixtures("english")
 def test_empty_quote_and_bad_slug() -> None:
     """Quotes must not be empty; ids must be slugs."""
     text = MINI.replace('quote: "Børn får det bedre"', 'quote: "  "').replace(
@@ -105,6 +111,7 @@ def test_empty_quote_and_bad_slug() -> None:
     assert any("is not a slug" in p for p in problems)
 
 
+@pytest.mark.usefixtures("english")
 def test_a_language_is_a_bcp47_tag() -> None:
     """A work's language is a tag such as "da" or "en-US", not the language's name."""
     good = MINI.replace("    type: report\n", "    type: report\n    language: en-US\n", 1)
@@ -119,6 +126,7 @@ def test_a_language_is_a_bcp47_tag() -> None:
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_duplicate_ids_name_the_first_use() -> None:
     """A second record with the same id points back at the first."""
     text = MINI.replace("id: boern-forandring", "id: boern-effekt")
@@ -126,6 +134,7 @@ def test_duplicate_ids_name_the_first_use() -> None:
     assert "findings[1] (boern-effekt).id: duplicate id, first used at findings[0]" in problem
 
 
+@pytest.mark.usefixtures("english")
 def test_duplicate_mapping_keys_are_lost_data() -> None:
     """PyYAML keeps the last of two equal keys; we refuse the file, say where, and go on."""
     text = MINI.replace("    page: 2\n", "    page: 2\n    page: 1\n").replace(
@@ -136,6 +145,7 @@ def test_duplicate_mapping_keys_are_lost_data() -> None:
     assert any("'anekdote' is not one of" in p for p in problems)
 
 
+@pytest.mark.usefixtures("english")
 def test_python_tags_are_never_executed() -> None:
     """A !!python/object tag is a YAML error, not code."""
     text = "meta: !!python/object/apply:os.system ['echo pwned']\n"
@@ -143,6 +153,7 @@ def test_python_tags_are_never_executed() -> None:
         read_yaml_text(text, "x.yaml")
 
 
+@pytest.mark.usefixtures("english")
 def test_billion_laughs_fails_fast() -> None:
     """Nested aliases that would expand to a billion nodes are refused."""
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
@@ -151,6 +162,7 @@ def test_billion_laughs_fails_fast() -> None:
         read_yaml_text("\n".join(lines) + "\n", "x.yaml")
 
 
+@pytest.mark.usefixtures("english")
 def test_wrong_root_type() -> None:
     """A list at the top is not a dataset."""
     assert problems_in("- 1\n- 2\n") == [
@@ -167,6 +179,7 @@ def test_the_bundled_dataset_round_trips_through_yaml(tmp_path: Path) -> None:
     assert problems_in(copy.read_text(encoding="utf-8")) == []
 
 
+@pytest.mark.usefixtures("english")
 def test_a_file_with_problems_of_its_own_still_has_its_links_checked(tmp_path: Path) -> None:
     """A type error does not hide an unknown theme: `validate` reports both in one run."""
     broken = tmp_path / "broken.yaml"

@@ -79,7 +79,8 @@ def listed(choices: Sequence[str], limit: int = CHOICES_SHOWN) -> str:
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)', in the current language, naming the choice closest to `value`, or '' if none is close."""
+    """' (did you mean 'x'?)', in the current language, naming the choice closest to `value`,
+    or '' if none is close."""
     import difflib  # noqa: PLC0415 - only a mistake needs it
 
     close = difflib.get_close_matches(value, sorted(choices), n=1)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .errors import UsageError
+from .i18n import _
 from .model import Dataset, EvidenceKind, Finding, Localized, Reference, Theme
 
 _DIGRAPHS = re.compile(r"aa|ae|oe")
@@ -166,7 +167,7 @@ def _search_predicate(dataset: Dataset, text: str) -> Callable[[Finding], bool]:
     """Whether every search term is in a finding's texts, or its theme's or cited works' names."""
     terms = search_terms(text)
     if not terms:
-        raise UsageError("--search needs at least one word to look for.")
+        raise UsageError(_("--search needs at least one word to look for."))
     themes = {theme.id: theme for theme in dataset.themes}
     references = {reference.id: reference for reference in dataset.references}
 
@@ -198,7 +199,7 @@ def relax_empty_query(dataset: Dataset, criteria: FindingFilter) -> Relaxation |
     if len(named) < 2:  # noqa: PLR2004 - dropping the only filter is no suggestion
         return None
     best: Relaxation | None = None
-    for option, _ in named:
+    for option, _predicate in named:
         rest = [predicate for other, predicate in named if other != option]
         remaining = tuple(
             finding.id for finding in dataset.findings if all(test(finding) for test in rest)

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from .errors import UsageError, listed
 from .formats import BibliographyFormat, DocumentFormat, OutputFormat, PageFormat
+from .i18n import N_, _
 from .model import (
     Dataset,
     EvidenceKind,
@@ -53,11 +54,11 @@ class Choice(Generic[T]):
 
 
 _MESSAGES = {
-    "unknown": "Unknown {what} {typed!r}.{hint} Valid choices: {choices}.",
-    "hint": " Mente du / did you mean {suggestion!r}?",
-    "ambiguous": "{What} {typed!r} is ambiguous: it matches {matches}.",
+    "unknown": N_("Unknown {what} {typed!r}.{hint} Valid choices: {choices}."),
+    "hint": N_(" Did you mean {suggestion!r}?"),
+    "ambiguous": N_("{typed!r} is ambiguous: it matches {matches}."),
 }
-"""Every message the resolver gives, in one place for translation."""
+"""Every message the resolver gives, in one place; translated when an error is made."""
 
 _STOPWORDS = frozenset({"og", "and", "m", "fl", "mfl", "et", "al"})
 _WORD = re.compile(r"[a-z0-9]+")
@@ -204,11 +205,15 @@ def suggest(typed: str, choices: Sequence[Choice[T]]) -> Choice[T] | None:
 
 
 def unknown(what: str, typed: str, choices: Sequence[Choice[T]]) -> UsageError:
-    """The error for a name that matches nothing: the closest choice, and every choice."""
+    """The error for a name that matches nothing: the closest choice, and every choice.
+
+    `what` is the name of the vocabulary, marked `N_` (`N_("theme")`), said in the
+    interface's language."""
     suggestion = suggest(typed, choices)
-    hint = _MESSAGES["hint"].format(suggestion=suggestion.id) if suggestion else ""
+    hint = _(_MESSAGES["hint"]).format(suggestion=suggestion.id) if suggestion else ""
     shown = listed([choice.id for choice in choices])
-    return UsageError(_MESSAGES["unknown"].format(what=what, typed=typed, hint=hint, choices=shown))
+    message = _(_MESSAGES["unknown"]).format(what=_(what), typed=typed, hint=hint, choices=shown)
+    return UsageError(message)
 
 
 def resolve(what: str, typed: str, choices: Sequence[Choice[T]]) -> T:
@@ -218,9 +223,7 @@ def resolve(what: str, typed: str, choices: Sequence[Choice[T]]) -> T:
         return found[0].value
     if found:
         ids = ", ".join(choice.id for choice in found)
-        raise UsageError(
-            _MESSAGES["ambiguous"].format(What=what.capitalize(), typed=typed, matches=ids)
-        )
+        raise UsageError(_(_MESSAGES["ambiguous"]).format(typed=typed, matches=ids))
     raise unknown(what, typed, choices)
 
 
@@ -237,17 +240,17 @@ def theme_choices(themes: Sequence[Theme]) -> tuple[Choice[Theme], ...]:
 
 def resolve_theme(themes: Sequence[Theme], typed: str) -> Theme:
     """A theme by id, name, a word of its name (`trivsel`, `employment`), or a prefix."""
-    return resolve("theme", typed, theme_choices(themes))
+    return resolve(N_("theme"), typed, theme_choices(themes))
 
 
 def resolve_finding(findings: Sequence[Finding], typed: str) -> Finding:
     """A finding by id, a unique prefix, or the words of its id (`ledighed`)."""
-    return resolve("finding", typed, tuple(Choice(f, f.id) for f in findings))
+    return resolve(N_("finding"), typed, tuple(Choice(f, f.id) for f in findings))
 
 
 def resolve_finding_id(ids: Sequence[str], typed: str) -> str:
     """The finding id `typed` names, matched as `resolve_finding` matches findings."""
-    return resolve("finding", typed, tuple(Choice(id_, id_) for id_ in ids))
+    return resolve(N_("finding"), typed, tuple(Choice(id_, id_) for id_ in ids))
 
 
 def _family(reference: Reference) -> tuple[str, ...]:
@@ -274,7 +277,7 @@ def reference_choices(references: Sequence[Reference]) -> tuple[Choice[Reference
 
 def resolve_reference(references: Sequence[Reference], typed: str) -> Reference:
     """A work by id or a form people type: "Christensen 2018b", "SBi 2018:09", "glad"."""
-    return resolve("reference", typed, reference_choices(references))
+    return resolve(N_("reference"), typed, reference_choices(references))
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +339,7 @@ def evidence_choices(infos: Sequence[EvidenceKindInfo]) -> tuple[Choice[Evidence
 
 def resolve_evidence(infos: Sequence[EvidenceKindInfo], typed: str) -> EvidenceKind:
     """An evidence kind by Danish or English name or prefix: `effect`, `eff`, `vurdering`."""
-    return resolve("evidence kind", typed, evidence_choices(infos))
+    return resolve(N_("evidence kind"), typed, evidence_choices(infos))
 
 
 def enum_choices(enum: type[E], names: Mapping[E, tuple[str, ...]]) -> tuple[Choice[E], ...]:
@@ -353,30 +356,30 @@ _REGION = re.compile(r"[-_.].*")
 
 def resolve_lang(typed: str) -> Lang:
     """A language by code, name or alias: `da`, `dk`, `dansk`, `English`, `en-GB`, `en_US.UTF-8`."""
-    return resolve("language", _REGION.sub("", typed), enum_choices(Lang, _LANGUAGE_NAMES))
+    return resolve(N_("language"), _REGION.sub("", typed), enum_choices(Lang, _LANGUAGE_NAMES))
 
 
 def resolve_output_format(typed: str) -> OutputFormat:
     """A listing's output format, any case or prefix (`md`, `yml` too)."""
     names = {OutputFormat.MARKDOWN: ("md",), OutputFormat.YAML: ("yml",)}
-    return resolve("format", typed, enum_choices(OutputFormat, names))
+    return resolve(N_("format"), typed, enum_choices(OutputFormat, names))
 
 
 def resolve_bibliography_format(typed: str) -> BibliographyFormat:
     """A bibliography's format, any case or prefix (`bib`, `md`, `csljson` too)."""
     names = {BibliographyFormat.MARKDOWN: ("md",), BibliographyFormat.BIBTEX: ("bib",)}
-    return resolve("format", typed, enum_choices(BibliographyFormat, names))
+    return resolve(N_("format"), typed, enum_choices(BibliographyFormat, names))
 
 
 def resolve_page_format(typed: str) -> PageFormat:
     """A page's format, any case or prefix (`md` too)."""
-    return resolve("format", typed, enum_choices(PageFormat, {PageFormat.MARKDOWN: ("md",)}))
+    return resolve(N_("format"), typed, enum_choices(PageFormat, {PageFormat.MARKDOWN: ("md",)}))
 
 
 def resolve_document_format(typed: str) -> DocumentFormat:
     """A brief's document format, any case or prefix (`md`, `word` too)."""
     names = {DocumentFormat.MARKDOWN: ("md",), DocumentFormat.DOCX: ("word",)}
-    return resolve("format", typed, enum_choices(DocumentFormat, names))
+    return resolve(N_("format"), typed, enum_choices(DocumentFormat, names))
 
 
 def _glossary_choices(entries: Sequence[GlossaryEntry]) -> tuple[Choice[GlossaryEntry], ...]:
@@ -395,5 +398,5 @@ def find_glossary_entries(
     choices = _glossary_choices(entries)
     found = filter_choices(typed, choices)
     if not found:
-        raise unknown("glossary term", typed, choices)
+        raise unknown(N_("glossary term"), typed, choices)
     return tuple(choice.value for choice in found)

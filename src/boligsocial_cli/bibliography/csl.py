@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeAlias
 
 from boligsocial_cli.errors import UsageError, listed
 from boligsocial_cli.formats import BibliographyFormat
+from boligsocial_cli.i18n import N_, _
 from boligsocial_cli.model import Lang, Name, Reference, VerificationStatus
 from boligsocial_cli.output.safe_text import (
     escape_control_keeping_lines,
@@ -282,9 +283,11 @@ def load_csl_style(path: Path) -> CslStyle:
     )
 
     try:
-        data = read_input_file(path, "CSL style file", MAX_STYLE_BYTES)
+        data = read_input_file(path, N_("CSL style file"), MAX_STYLE_BYTES)
     except UnreadableFileError as error:
-        raise UsageError(f"CSL style {path}: {error.reason}") from None
+        raise UsageError(
+            _("CSL style {path}: {reason}").format(path=path, reason=error.reason)
+        ) from None
     return check_csl_style(data, str(path))
 
 
@@ -296,33 +299,39 @@ def check_csl_style(data: bytes, label: str) -> CslStyle:
     try:
         root = etree.fromstring(data, parser)  # a file the user chose; no entities, no network
     except etree.XMLSyntaxError as error:
-        raise UsageError(f"{label}: not a CSL style: malformed XML: {error}") from None
+        message = _("{label}: not a CSL style: malformed XML: {error}")
+        raise UsageError(message.format(label=label, error=error)) from None
     if root.tag != _csl("style"):
         local_name = etree.QName(root).localname
-        raise UsageError(
-            f"{label}: not a CSL style: the root element is <{local_name}>,"
-            f" not <style> in the CSL namespace {CSL_NAMESPACE}"
+        message = _(
+            "{label}: not a CSL style: the root element is <{element}>, not <style> in the "
+            "CSL namespace {namespace}"
         )
+        raise UsageError(message.format(label=label, element=local_name, namespace=CSL_NAMESPACE))
     if root.find(_csl("citation")) is None:
         parent = root.find(f"{_csl('info')}/{_csl('link')}[@rel='independent-parent']")
         if parent is not None:
-            raise UsageError(
-                f"{label}: a dependent CSL style, which only names its parent style;"
-                f" use the parent instead: {parent.get('href')}"
+            message = _(
+                "{label}: a dependent CSL style, which only names its parent style; use the "
+                "parent instead: {parent}"
             )
-        raise UsageError(f"{label}: not a usable CSL style: it has no <citation> element")
+            raise UsageError(message.format(label=label, parent=parent.get("href")))
+        message = _("{label}: not a usable CSL style: it has no <citation> element")
+        raise UsageError(message.format(label=label))
     if root.find(_csl("bibliography")) is None:
-        raise UsageError(
-            f"{label}: the CSL style has no <bibliography>, so it cannot format a reference list"
+        message = _(
+            "{label}: the CSL style has no <bibliography>, so it cannot format a reference list"
         )
+        raise UsageError(message.format(label=label))
     expansion = style_expansion(root)
     if expansion > MAX_STYLE_EXPANSION:
-        raise UsageError(
-            f"{label}: style too complex: rendering one entry could take more than "
-            f"{MAX_STYLE_EXPANSION:,} steps (macros that call macros many times over, or a "
-            "macro that calls itself); the bundled styles take at most 3,000"
+        message = _(
+            "{label}: style too complex: rendering one entry could take more than {steps:,} "
+            "steps (macros that call macros many times over, or a macro that calls itself); "
+            "the bundled styles take at most 3,000"
         )
-    with _citeproc_failures(label, "read"):
+        raise UsageError(message.format(label=label, steps=MAX_STYLE_EXPANSION))
+    with _citeproc_failures(label, N_("{label}: citeproc-py cannot read this CSL style: {error}")):
         schema_warnings = _schema_warnings(data)
     style = CslStyle(path=label, xml=data, schema_warnings=schema_warnings)
     _try_style(style)
@@ -406,7 +415,7 @@ def parse_style(value: str) -> Style:
         return load_csl_style(path)
     choices = enum_choices(CitationStyle, _STYLE_NAMES)
     if matches(value, choices) or not path.exists():
-        return resolve("citation style", value, choices)
+        return resolve(N_("citation style"), value, choices)
     return load_csl_style(path)
 
 
@@ -602,9 +611,13 @@ def _citeproc_bibliography(
     return bibliography, citations
 
 
+_CANNOT_CITE = N_("{label}: citeproc-py cannot format a citation with this CSL style: {error}")
+
+
 @contextmanager
-def _citeproc_failures(label: str | None, action: str) -> Iterator[None]:
-    """Turn a citeproc-py failure with the user's CSL file `label` into a UsageError.
+def _citeproc_failures(label: str | None, message: str) -> Iterator[None]:
+    """Turn a citeproc-py failure with the user's CSL file `label` into a UsageError saying
+    `message` (marked `N_`, with `{label}` and `{error}`).
 
     With a built-in style (label None) a failure is a bug, and is not caught.
     """
@@ -616,9 +629,8 @@ def _citeproc_failures(label: str | None, action: str) -> Iterator[None]:
     except UsageError:
         raise
     except Exception as error:  # any citeproc-py failure means the style is unusable
-        raise UsageError(
-            f"{label}: citeproc-py cannot {action} this CSL style: {type(error).__name__}: {error}"
-        ) from None
+        failure = f"{type(error).__name__}: {error}"
+        raise UsageError(_(message).format(label=label, error=failure)) from None
 
 
 def _user_file(style: Style) -> str | None:
@@ -634,7 +646,8 @@ def _rendered_entries(
     if not unique:
         return []
     by_key = {reference.id.lower(): reference for reference in unique}
-    with _citeproc_failures(_user_file(style), "format a reference list with"):
+    cannot = N_("{label}: citeproc-py cannot format a reference list with this CSL style: {error}")
+    with _citeproc_failures(_user_file(style), cannot):
         bibliography, _ = _citeproc_bibliography(unique, style, lang, markup)
         # One item at a time, as bibliography() renders them, so that an entry the style
         # renders as nothing (which citeproc-py drops) is known by its reference.
@@ -661,11 +674,12 @@ def _render_bibliography(
     rendered = _rendered_entries(references, style, lang, markup)
     empty = [reference.cited_as for reference, entry in rendered if entry is None]
     if empty:
-        named = _user_file(style) or f"the {style} style"
-        raise UsageError(
-            f"{named}: the style's bibliography renders nothing for "
-            f"{listed([repr(cited) for cited in empty])}: it does not cover that kind of work"
+        named = _user_file(style) or _("the {style} style").format(style=style)
+        message = _(
+            "{style}: the style's bibliography renders nothing for {works}: it does not cover "
+            "that kind of work"
         )
+        raise UsageError(message.format(style=named, works=listed([repr(c) for c in empty])))
     return [(reference, entry) for reference, entry in rendered if entry is not None]
 
 
@@ -739,7 +753,7 @@ def format_citation(references: Sequence[Reference], style: Style, lang: Lang) -
     unique = _unique(references)
     if not unique:
         return ""
-    with _citeproc_failures(_user_file(style), "format a citation with"):
+    with _citeproc_failures(_user_file(style), _CANNOT_CITE):
         bibliography, (citation,) = _citeproc_bibliography(unique, style, lang, _PLAIN)
         text = str(bibliography.cite(citation, lambda _item: None))
     return tidy_punctuation(text, lang)
@@ -832,7 +846,7 @@ def format_citations(
     rendered = [cite for cite in cites if cite.items]
     if not rendered:
         return tuple("" for _ in cites)
-    with _citeproc_failures(_user_file(style), "format a citation with"):
+    with _citeproc_failures(_user_file(style), _CANNOT_CITE):
         bibliography, citations = _citeproc_bibliography(unique, style, lang, _PLAIN, rendered)
         texts = iter(
             tidy_punctuation(str(bibliography.cite(citation, lambda _item: None)), lang)

@@ -29,7 +29,7 @@ from boligsocial_cli.formats import (
     PageFormat,
     PictureFormat,
 )
-from boligsocial_cli.i18n import N_, _, use_language
+from boligsocial_cli.i18n import N_, _, ngettext, use_language
 from boligsocial_cli.model import Dataset, Finding, Lang, Reference
 from boligsocial_cli.output.listings import (
     CHALLENGE_COLUMNS,
@@ -295,15 +295,17 @@ def _store(ctx: typer.Context) -> Store:
 
 
 def _debug_note(text: str) -> None:
-    _messages().print(escape_control(f"Note: {text}"), markup=False)
+    _messages().print(escape_control(_("Note: {text}").format(text=text)), markup=False)
 
 
 def _reading_status(what: str, size: int) -> contextlib.AbstractContextManager[object]:
     """A spinner on stderr while large files are read for the first time (terminals only)."""
     if not sys.stderr.isatty():
         return contextlib.nullcontext()
-    megabytes = f"{size / 1_000_000:,.0f} MB"
-    message = f"Reading {escape_control(what)} ({megabytes}); the next time is quick …"
+    megabytes = _("{size:,.0f} MB").format(size=size / 1_000_000)
+    message = _("Reading {what} ({size}); the next time is quick …").format(
+        what=escape_control(what), size=megabytes
+    )
     return _messages().status(Text(message))  # a file name is text, not markup
 
 
@@ -384,7 +386,7 @@ def _emit(
     and Markdown as paragraphs for a report rather than a table.
     """
     if excel and output is not OutputFormat.CSV:
-        raise UsageError("--excel is for --format csv.")
+        raise UsageError(_("--excel is for --format csv."))
     if output is OutputFormat.TABLE:
         if blocks is None:
             console = _stdout()
@@ -640,7 +642,7 @@ def search(
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     if limit < 1:
-        raise UsageError(f"--limit must be 1 or more, not {limit}.")
+        raise UsageError(_("--limit must be 1 or more, not {limit}.").format(limit=limit))
     store = _store(ctx)
     answer = store.search(" ".join(words), limit=limit)
     if not answer.hits:
@@ -857,9 +859,9 @@ def overview(
     rows = evidence_map_rows(outline.dataset.themes, outline.counts, lang)
     if destination is not None:
         if listing is OutputFormat.TABLE:
-            raise UsageError("--output writes data or a picture: give --format too, e.g. svg.")
+            raise UsageError(_("--output writes data or a picture: give --format too, e.g. svg."))
         if excel and listing is not OutputFormat.CSV:
-            raise UsageError("--excel is for --format csv.")
+            raise UsageError(_("--excel is for --format csv."))
         exporter = export_csv_for_excel if excel else LISTING_EXPORTERS[listing]
         _write_file(destination, exporter(rows, EVIDENCE_MAP_COLUMNS).encode("utf-8"))
         return
@@ -890,10 +892,12 @@ def _map_picture(dataset: Dataset, picture: PictureFormat, lang: Lang) -> bytes:
     try:
         from boligsocial_cli.output.map_picture import render_map  # noqa: PLC0415
     except ImportError as error:  # matplotlib, the 'map' extra, is not installed
-        raise UsageError(
-            f"--format {picture.value} needs matplotlib ({error.name or 'missing'} could not be "
-            "imported): pip install 'boligsocial-cli[map]'; --format html needs nothing more."
-        ) from None
+        message = _(
+            "--format {format} needs matplotlib ({module} could not be imported): pip install "
+            "'boligsocial-cli[map]'; --format html needs nothing more."
+        )
+        module = error.name or "matplotlib"
+        raise UsageError(message.format(format=picture.value, module=module)) from None
     return render_map(evidence, picture)
 
 
@@ -903,7 +907,7 @@ def _write_picture(data: bytes, destination: Path | None, picture: PictureFormat
         _write_file(destination, data)
         return
     if picture is PictureFormat.PNG and sys.stdout.isatty():
-        raise UsageError("A PNG is not for the terminal: add -o FILE.png, or redirect stdout.")
+        raise UsageError(_("A PNG is not for the terminal: add -o FILE.png, or redirect stdout."))
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a text-only stream (a test runner's, say)
         sys.stdout.write(data.decode("utf-8", errors="surrogateescape"))
@@ -919,10 +923,16 @@ def _write_file(path: Path, data: bytes) -> None:
         with path.open("xb") as handle:
             handle.write(data)
     except FileExistsError:
-        raise UsageError(f"{path} already exists; boligsocial never overwrites a file.") from None
+        message = _("{path} already exists; boligsocial never overwrites a file.")
+        raise UsageError(message.format(path=path)) from None
     except OSError as error:
-        raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
-    _messages().print(escape_control(f"Wrote {path}."), markup=False)
+        raise _cannot_write(path, error) from None
+    _messages().print(escape_control(_("Wrote {path}.").format(path=path)), markup=False)
+
+
+def _cannot_write(path: Path, error: OSError) -> UsageError:
+    message = _("Cannot write {path}: {reason}.")
+    return UsageError(message.format(path=path, reason=error.strerror or error))
 
 
 @app.command(
@@ -1126,9 +1136,9 @@ def _cite_quotes(
     from boligsocial_cli.output.documents.views import quote_blocks  # noqa: PLC0415
 
     if not typed:
-        raise UsageError("--quote needs --finding ID: the finding whose quote to cite.")
+        raise UsageError(_("--quote needs --finding ID: the finding whose quote to cite."))
     if output not in (BibliographyFormat.TEXT, BibliographyFormat.MARKDOWN):
-        raise UsageError("--quote writes --format text or markdown.")
+        raise UsageError(_("--quote writes --format text or markdown."))
     quotes = []
     for one in typed:
         dataset = store.finding(one).dataset
@@ -1154,7 +1164,7 @@ def _style_key(style: str) -> str:
     if not isinstance(chosen, CslStyle):
         return chosen.value
     for warning in chosen.schema_warnings:
-        report_problems("Warning: ", warning.splitlines())
+        report_problems(_("Warning: "), warning.splitlines())
     import hashlib  # noqa: PLC0415 - for a user's style only
 
     return "csl:" + hashlib.sha256(chosen.xml).hexdigest()
@@ -1188,7 +1198,7 @@ def _chosen_style(typed: str) -> Style:
     chosen = parse_style(typed)
     if isinstance(chosen, CslStyle):
         for warning in chosen.schema_warnings:
-            _messages().print(escape_control(f"Warning: {warning}"), markup=False)
+            _messages().print(escape_control(_("Warning: ") + warning), markup=False)
     return chosen
 
 
@@ -1270,15 +1280,20 @@ def brief(
     try:
         today = dt.date.fromisoformat(date) if date else dt.datetime.now(tz=dt.UTC).date()
     except ValueError:
-        raise UsageError(f"--date {date!r} is not a date: write it as YYYY-MM-DD.") from None
+        message = _("--date {date!r} is not a date: write it as YYYY-MM-DD.")
+        raise UsageError(message.format(date=date)) from None
     from boligsocial_cli.output.documents import render_document  # noqa: PLC0415
     from boligsocial_cli.output.documents.brief import build_brief, with_works  # noqa: PLC0415
 
     if path is None and not output.is_text:
-        raise UsageError(f"--format {output.value} writes a file: give -o PATH.")
+        message = _("--format {format} writes a file: give -o PATH.")
+        raise UsageError(message.format(format=output.value))
     if path is None and output is DocumentFormat.PANDOC:
         raise UsageError(
-            "--format pandoc writes its bibliography and style beside the Markdown: give -o PATH."
+            _(
+                "--format pandoc writes its bibliography and style beside the Markdown: give -o "
+                "PATH."
+            )
         )
     chosen_style = _chosen_style(style)
     store = _store(ctx)
@@ -1317,16 +1332,21 @@ def brief(
 def _write_files(folder: Path, files: Sequence[DocumentFile], *, force: bool) -> None:
     """Write `files` into `folder`; refuse, before writing any, to overwrite one unless forced."""
     targets = [(folder / file.name, file.content) for file in files]
-    existing = [str(target) for target, _ in targets if target.exists()]
+    existing = [str(target) for target, _content in targets if target.exists()]
     if existing and not force:
-        raise UsageError(f"{', '.join(existing)} already exists; give --force to overwrite.")
+        message = ngettext(
+            "{files} already exists; give --force to overwrite.",
+            "{files} already exist; give --force to overwrite.",
+            len(existing),
+        )
+        raise UsageError(message.format(files=", ".join(existing)))
     for target, content in targets:
         try:
             target.write_bytes(content)
         except OSError as error:
-            raise UsageError(f"Cannot write {target}: {error.strerror or error}.") from None
-    wrote = ", ".join(str(target) for target, _ in targets)
-    _messages().print(escape_control(f"Wrote {wrote}."), markup=False)
+            raise _cannot_write(target, error) from None
+    wrote = ", ".join(str(target) for target, _content in targets)
+    _messages().print(escape_control(_("Wrote {path}.").format(path=wrote)), markup=False)
 
 
 @app.command(
@@ -1371,7 +1391,7 @@ def validate(
 
     report = validate_files(tuple(paths or dataset_paths(ctx.obj["data"])), against)
     if report.warnings:
-        report_problems("Warning: ", [str(warning) for warning in report.warnings])
+        report_problems(_("Warning: "), [str(warning) for warning in report.warnings])
     _messages().print(escape_control(validation_summary(report)), markup=False)
 
 
@@ -1423,10 +1443,12 @@ def export_sqlite(
     try:
         _store(ctx).export(path)
     except FileExistsError:
-        raise UsageError(f"{path} already exists; export never overwrites a file.") from None
+        message = _("{path} already exists; export never overwrites a file.")
+        raise UsageError(message.format(path=path)) from None
     except OSError as error:
-        raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
-    _messages().print(escape_control(f"Wrote {path}: tables {_EXPORTED_TABLES}."), markup=False)
+        raise _cannot_write(path, error) from None
+    wrote = _("Wrote {path}: tables {tables}.").format(path=path, tables=_EXPORTED_TABLES)
+    _messages().print(escape_control(wrote), markup=False)
 
 
 _EXPORTED_TABLES = "themes, findings, works, citations, counts, outline, items, fulltext"
@@ -1471,7 +1493,7 @@ def export_html(
     chosen_style = parse_style(style)
     if isinstance(chosen_style, CslStyle):
         for warning in chosen_style.schema_warnings:
-            _messages().print(escape_control(f"Warning: {warning}"), markup=False)
+            _messages().print(escape_control(_("Warning: ") + warning), markup=False)
     page = page_document(_whole_dataset(_store(ctx)), chosen_style, lang)
     _write_file(path, page.encode("utf-8"))
 
@@ -1506,16 +1528,17 @@ def init(
         with path.open("x", encoding="utf-8") as handle:
             handle.write(starter_text())
     except FileExistsError:
-        raise UsageError(f"{path} already exists; init never overwrites a file.") from None
+        message = _("{path} already exists; init never overwrites a file.")
+        raise UsageError(message.format(path=path)) from None
     except OSError as error:
-        raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
-    wrote = (
-        f"Wrote {path}: one example theme, finding and reference, laid over the bundled data.\n"
+        raise _cannot_write(path, error) from None
+    wrote = _(
+        "Wrote {path}: one example theme, finding and reference, laid over the bundled data.\n"
         "Next:\n"
-        f"  boligsocial schema > {path.parent / SCHEMA_FILE}   # your editor checks as you type\n"
-        f"  boligsocial validate {path}\n"
-        f"  boligsocial --data {path} findings"
-    )
+        "  boligsocial schema > {schema}   # your editor checks as you type\n"
+        "  boligsocial validate {path}\n"
+        "  boligsocial --data {path} findings"
+    ).format(path=path, schema=path.parent / SCHEMA_FILE)
     _messages().print(escape_control(wrote), markup=False)  # the path is the user's text
 
 
@@ -1536,7 +1559,7 @@ def mcp(ctx: typer.Context, lang: MessagesLangOption = Lang.DA) -> None:  # noqa
 
     _store(ctx)  # a broken dataset file is reported now, with its place, not by a tool later
     if sys.stdin.isatty():  # started by a person, not by an assistant
-        _messages().print(ON_A_TERMINAL, markup=False)
+        _messages().print(_(ON_A_TERMINAL), markup=False)
     serve(lambda: _store(ctx))  # each request asks the store anew: edits are served
 
 

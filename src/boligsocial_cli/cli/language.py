@@ -40,14 +40,15 @@ TYPER_MESSAGES = (
 
 
 def language_of(args: Sequence[str], env: Mapping[str, str]) -> Lang:
-    """The language a command line asks for: the last `--lang` before `--`, wherever it is;
-    else BOLIGSOCIAL_LANG; else English if the locale (LC_ALL, LC_MESSAGES, LANG) is English;
-    else Danish. A `--lang` value that is no language is left for the parser to report."""
+    """The language a command line asks for: the last `--lang` before `--` that names one,
+    wherever it is; else BOLIGSOCIAL_LANG; else English if the locale (LC_ALL, LC_MESSAGES,
+    LANG) is English; else Danish. A `--lang` value that is no language is left for the
+    parser to report (in the language an earlier `--lang` asked for)."""
     for typed in reversed(list(_language_values(args))):
         try:
             return resolve_lang(typed)
         except UsageError:
-            break
+            continue
     if env.get("BOLIGSOCIAL_LANG"):
         try:
             return resolve_lang(env["BOLIGSOCIAL_LANG"])
@@ -125,7 +126,7 @@ def _show_help(ctx: Context, _param: object, value: bool) -> None:
         ctx.exit()
 
 
-def usage_message(error: ClickUsageError) -> str:
+def usage_message(error: ClickUsageError) -> str:  # noqa: PLR0911 - one return per error
     """A usage error Typer raised, in the current language, with the fix where one is known."""
     from typer._click import exceptions  # noqa: PLC0415 - only a mistake needs it
 

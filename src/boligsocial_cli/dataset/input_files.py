@@ -13,15 +13,17 @@ import re
 import stat
 from pathlib import Path
 
+from boligsocial_cli.i18n import N_, _
+
 _PLAINLY_GIVEN_PIPES = re.compile(r"/dev/stdin|/dev/fd/\d+|/proc/self/fd/\d+")
 """The paths by which a user hands over a pipe on purpose."""
 
 _KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a device (character special file)"),
-    (stat.S_ISBLK, "a device (block special file)"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, N_("a directory")),
+    (stat.S_ISFIFO, N_("a named pipe (FIFO)")),
+    (stat.S_ISCHR, N_("a device (character special file)")),
+    (stat.S_ISBLK, N_("a device (block special file)")),
+    (stat.S_ISSOCK, N_("a socket")),
 )
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -45,18 +47,22 @@ def _refusal(mode: int, what: str) -> str | None:
     """Why a file of this mode is not read, or None for a regular file."""
     if stat.S_ISREG(mode):
         return None
-    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-    return f"is {kind}, not a {what}"
+    kind = next((name for test, name in _KINDS if test(mode)), N_("not a regular file"))
+    return _("is {kind}, not a {what}").format(kind=_(kind), what=_(what))
 
 
 def read_input_file(path: Path, what: str, limit: int, too_large_hint: str = "") -> bytes:
-    """The bytes of `path`, a `what` ("dataset file", "CSL style file"), at most `limit` long.
+    """The bytes of `path`, a `what` (marked `N_`: "dataset file", "CSL style file"), at most
+    `limit` long.
 
     Raises UnreadableFileError saying what is wrong: missing, unreadable, a directory, a FIFO
-    or a device, or too large (`too_large_hint` says what to do instead).
+    or a device, or too large (`too_large_hint`, marked `N_`, says what to do instead).
     """
     megabytes = limit // (1024 * 1024)
-    too_large = f"file is too large (the limit is {megabytes} MiB{too_large_hint})"
+    hint = _(too_large_hint) if too_large_hint else ""
+    too_large = _("file is too large (the limit is {limit} MiB{hint})").format(
+        limit=megabytes, hint=hint
+    )
     try:
         info = path.stat()
         if not _is_plainly_given_pipe(path, info.st_mode):
@@ -64,7 +70,8 @@ def read_input_file(path: Path, what: str, limit: int, too_large_hint: str = "")
             if reason:
                 raise UnreadableFileError(reason)
         if info.st_size > limit and stat.S_ISREG(info.st_mode):
-            raise UnreadableFileError(too_large.replace("(", f"({info.st_size:,} bytes; ", 1))
+            message = _("file is too large ({size:,} bytes; the limit is {limit} MiB{hint})")
+            raise UnreadableFileError(message.format(size=info.st_size, limit=megabytes, hint=hint))
         descriptor = os.open(path, _OPEN_FLAGS)
         try:
             opened = os.fstat(descriptor).st_mode  # the file opened, not the one looked at
@@ -76,11 +83,12 @@ def read_input_file(path: Path, what: str, limit: int, too_large_hint: str = "")
         finally:
             os.close(descriptor)
     except FileNotFoundError:
-        raise UnreadableFileError("no such file") from None
+        raise UnreadableFileError(_("no such file")) from None
     except PermissionError:
-        raise UnreadableFileError("permission denied") from None
+        raise UnreadableFileError(_("permission denied")) from None
     except OSError as error:
-        raise UnreadableFileError(f"cannot read: {error.strerror or error}") from None
+        reason = error.strerror or str(error)
+        raise UnreadableFileError(_("cannot read: {reason}").format(reason=reason)) from None
     if len(raw) > limit:
         raise UnreadableFileError(too_large)
     return raw
@@ -108,13 +116,15 @@ def _utf16_kind(raw: bytes) -> str | None:
         (b"\xfe\xff", "UTF-16"),
     ):
         if raw.startswith(bom):
-            return f"{name} text (it starts with a {name} byte-order mark)"
+            return _("{encoding} text (it starts with a {encoding} byte-order mark)").format(
+                encoding=name
+            )
     sample = raw[:_UTF16_SAMPLE]
     pairs = len(sample) // 2
     if pairs >= 2:  # noqa: PLR2004 - a pattern needs two pairs at least
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
         if max(even, odd) >= 0.9 * pairs and min(even, odd) <= 0.1 * pairs:
-            return "UTF-16 text (every other byte is NUL)"
+            return _("UTF-16 text (every other byte is NUL)")
     return None
 
 
@@ -126,13 +136,14 @@ def decode_text(raw: bytes, *, allow_nul: bool = True) -> str:
     """
     kind = _utf16_kind(raw)
     if kind is not None:
-        raise UnreadableFileError(f"not UTF-8 but {kind}: save it as UTF-8")
+        raise UnreadableFileError(_("not UTF-8 but {kind}: save it as UTF-8").format(kind=kind))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise UnreadableFileError(f"not UTF-8 (byte 0x{raw[error.start]:02x})", line) from None
+        byte = f"0x{raw[error.start]:02x}"
+        raise UnreadableFileError(_("not UTF-8 (byte {byte})").format(byte=byte), line) from None
     if not allow_nul and "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise UnreadableFileError("holds a NUL character, which text never has", line)
+        raise UnreadableFileError(_("holds a NUL character, which text never has"), line)
     return text.removeprefix("\ufeff")

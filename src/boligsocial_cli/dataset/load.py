@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
 from boligsocial_cli.errors import DatasetError, Problem
+from boligsocial_cli.i18n import N_, _
 from boligsocial_cli.model import BaseDataset, Dataset, DatasetFile, record_fields
 
 from . import locations
@@ -167,6 +168,7 @@ class ValidationReport:
 
 
 _SHADOW_FIELDS = {"theme": ("themes", "name"), "reference": ("references", "cited_as")}
+_SHADOW_KINDS = {"theme": N_("theme"), "reference": N_("reference")}
 
 
 def shadow_warnings(dataset: Dataset, layers: Sequence[Layer]) -> tuple[Problem, ...]:
@@ -182,16 +184,19 @@ def shadow_warnings(dataset: Dataset, layers: Sequence[Layer]) -> tuple[Problem,
     warnings: list[Problem] = []
     for shadow in shadowed_names(dataset):
         section, key = _SHADOW_FIELDS[shadow.kind]
-        if shadow.of_id:
-            message = (
-                f"the name {shadow.name!r} is also the id of {shadow.kind} {shadow.other!r}, "
-                f"and an id always wins: typed, it means {shadow.other!r}, not this {shadow.kind}"
+        template = (
+            _(
+                "the name {name!r} is also the id of {kind} {other!r}, and an id always wins: "
+                "typed, it means {other!r}, not this {kind}"
             )
-        else:
-            message = (
-                f"the name {shadow.name!r} is also a name of {shadow.kind} {shadow.other!r}: "
-                "typed, it matches both and is ambiguous"
+            if shadow.of_id
+            else _(
+                "the name {name!r} is also a name of {kind} {other!r}: typed, it matches both "
+                "and is ambiguous"
             )
+        )
+        kind = _(_SHADOW_KINDS[shadow.kind])
+        message = template.format(name=shadow.name, kind=kind, other=shadow.other)
         place = places.get((section, shadow.record))
         if place is not None:
             warnings.append(place.problem(message, key))
@@ -206,10 +211,10 @@ def read_source_text(path: Path) -> SourceText:
     from .source_text import SourceText  # noqa: PLC0415
 
     try:
-        raw = read_input_file(path, "source text", MAX_FILE_BYTES)
+        raw = read_input_file(path, N_("source text"), MAX_FILE_BYTES)
         return SourceText.from_text(decode_text(raw, allow_nul=False))
     except UnreadableFileError as error:
-        message = f"cannot read the source text: {error.reason}"
+        message = _("cannot read the source text: {reason}").format(reason=error.reason)
         raise DatasetError([Problem(str(path), message, line=error.line)]) from None
 
 

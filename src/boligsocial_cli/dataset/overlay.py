@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from boligsocial_cli.errors import DatasetError, Problem, UsageError, did_you_mean
+from boligsocial_cli.i18n import N_, _
 from boligsocial_cli.model import BaseDataset, Dataset, DatasetFile
 
 from .validate import Link, Place, check_links
@@ -22,7 +23,7 @@ OVERLAY_SECTIONS = ("themes", "findings", "references")
 BASE_SECTIONS = ("meta", "evidence_kinds", "challenges", "background", "glossary")
 """The sections only the first file, the base dataset, may have."""
 
-_NOUNS = {"themes": "theme", "findings": "finding", "references": "reference"}
+_NOUNS = {"themes": N_("theme"), "findings": N_("finding"), "references": N_("reference")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +103,14 @@ def merge(layers: Sequence[Layer]) -> Dataset:
     up to and including its own defines.
     """
     if not layers:
-        raise UsageError("No dataset file given.")
+        raise UsageError(_("No dataset file given."))
     problems = _check_base(layers[0])
     if problems:  # with the wrong base, every other complaint would be noise
         raise DatasetError(problems)
     kept = [layers[0]]
     for layer in layers[1:]:
         if any(layer.origin == before.origin for before in kept):
-            problems.append(Problem(layer.file, "this file is read twice; name it once"))
+            problems.append(Problem(layer.file, _("this file is read twice; name it once")))
             continue
         problems.extend(_check_overlay(layer, kept[0]))
         kept.append(layer)
@@ -143,7 +144,7 @@ def _check_base(base: Layer) -> list[Problem]:
     if base.content.extends is BaseDataset.BUNDLED and not base.is_bundled:
         problems.append(
             _place_of(base, "extends").problem(
-                "this file is laid over the bundled dataset, which must be read before it"
+                _("this file is laid over the bundled dataset, which must be read before it")
             )
         )
         return problems
@@ -159,10 +160,12 @@ def _check_base(base: Layer) -> list[Problem]:
         problems.append(
             Problem(
                 base.file,
-                f"no {' and '.join(missing)}: the first file is the base dataset and needs "
-                "meta and evidence_kinds. To lay this file over the booklet's data, add "
-                "'extends: bundled'; over another file, name that file first "
-                "(--data base.yaml --data this.yaml)",
+                _(
+                    "no {sections}: the first file is the base dataset and needs meta and "
+                    "evidence_kinds. To lay this file over the booklet's data, add "
+                    "'extends: bundled'; over another file, name that file first "
+                    "(--data base.yaml --data this.yaml)"
+                ).format(sections=_(" and ").join(missing)),
             )
         )
     return problems
@@ -175,15 +178,19 @@ def _check_overlay(layer: Layer, base: Layer) -> list[Problem]:
         if key in layer.sections:
             problems.append(
                 _place_of(layer, key).problem(
-                    f"only the base dataset (the first file, here {base.name}) may have {key}; "
-                    "files laid over it add themes, findings and references"
+                    _(
+                        "only the base dataset (the first file, here {base}) may have {key}; "
+                        "files laid over it add themes, findings and references"
+                    ).format(base=base.name, key=key)
                 )
             )
     if layer.content.extends is BaseDataset.BUNDLED and not base.is_bundled:
         problems.append(
             _place_of(layer, "extends").problem(
-                f"'extends: bundled', but the base dataset here is {base.name}; remove this "
-                "line to lay the file over that one"
+                _(
+                    "'extends: bundled', but the base dataset here is {base}; remove this line "
+                    "to lay the file over that one"
+                ).format(base=base.name)
             )
         )
     return problems
@@ -208,14 +215,15 @@ def _merge_section(
             earlier = merged.get(record.id)
             if earlier is None and record.replaces:
                 hint = did_you_mean(record.id, merged)
-                message = f"'replaces: true', but no earlier file has a {noun} {record.id!r}{hint}"
+                message = _("'replaces: true', but no earlier file has a {noun} {id!r}{hint}")
+                message = message.format(noun=_(noun), id=record.id, hint=hint)
                 problems.append(place.problem(message, "id"))
             elif earlier is not None and not record.replaces:
-                _, first = earlier
-                message = (
-                    f"{noun} {record.id!r} is already defined at {first}; add 'replaces: true' "
-                    "to replace it, or choose another id"
-                )
+                first = earlier[1]
+                message = _(
+                    "{noun} {id!r} is already defined at {first}; add 'replaces: true' to "
+                    "replace it, or choose another id"
+                ).format(noun=_(noun), id=record.id, first=first)
                 problems.append(place.problem(message, "id"))
                 continue
             merged[record.id] = (record, place)

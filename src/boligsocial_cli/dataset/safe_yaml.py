@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import yaml
 
 from boligsocial_cli.errors import DatasetError, Problem
+from boligsocial_cli.i18n import N_, _
 
 from .yaml_numbers import DECIMAL, NonDecimalInt
 
@@ -18,7 +20,7 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-_SPLIT_HINT = ": split it into several files and give each with --data"
+_SPLIT_HINT = N_(": split it into several files and give each with --data")
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Files larger than this (10 MiB, as docs/dataset-format.md says) are refused.
@@ -27,7 +29,12 @@ The limit is checked while reading too, so a pipe or a device such as /dev/zero
 cannot make the reader wait or grow without end.
 """
 
-_TAG_NAMES = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "boolean"}
+_TAG_NAMES = {
+    "timestamp": N_("date"),
+    "int": N_("whole number"),
+    "float": N_("number"),
+    "bool": N_("boolean"),
+}
 """Plain names for the YAML tags whose constructors can fail on a value."""
 
 _EXPANSION_FACTOR = 4
@@ -124,22 +131,23 @@ class _LocatingLoader(_BaseLoader):
         self.depth += 1
         try:
             if self.depth > MAX_NESTING:
-                message = f"nested more than {MAX_NESTING} levels deep"
+                message = _("nested more than {levels} levels deep").format(levels=MAX_NESTING)
                 raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
             return super().construct_object(node, deep=deep)
         except yaml.YAMLError:
             raise
         except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as error:
             tag = str(node.tag).rsplit(":", 1)[-1]
+            kind = _(_TAG_NAMES[tag]) if tag in _TAG_NAMES else tag
             if isinstance(error, RecursionError):
-                problem = "nested too deeply to read"
+                problem = _("nested too deeply to read")
             elif isinstance(node, yaml.ScalarNode):
-                problem = (
-                    f"{node.value!r} is read as a {_TAG_NAMES.get(tag, tag)} but is not a valid "
-                    "one; put it in quotes to keep it as text"
-                )
+                problem = _(
+                    "{value!r} is read as a {kind} but is not a valid one; put it in quotes to "
+                    "keep it as text"
+                ).format(value=node.value, kind=kind)
             else:
-                problem = f"cannot build this {_TAG_NAMES.get(tag, tag)}"
+                problem = _("cannot build this {kind}").format(kind=kind)
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
         finally:
             self.depth -= 1
@@ -149,7 +157,7 @@ class _LocatingLoader(_BaseLoader):
         yield data
         # Keys written in this mapping; keys brought in by a merge (`<<: *base`) may be
         # overridden here on purpose, so only a repeated own key is a duplicate.
-        own_keys = {id(key_node) for key_node, _ in node.value}
+        own_keys = {id(key_node) for key_node, _value in node.value}
         self.flatten_mapping(node)
         key_lines: dict[Any, int] = {}
         own_seen: set[Any] = set()
@@ -161,9 +169,9 @@ class _LocatingLoader(_BaseLoader):
                 hash(key)
             except TypeError:
                 raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping",
-                    node.start_mark,
-                    "found an unhashable key",
+                    None,
+                    None,
+                    _("a key cannot be a list or a mapping: write the key as text"),
                     key_node.start_mark,
                 ) from None
             if id(key_node) in own_keys:
@@ -217,38 +225,194 @@ def _count_expanded_nodes(data: object, budget: int) -> bool:
     return True
 
 
+_READER_REASONS = {"control characters are not allowed": N_("control characters are not allowed")}
+"""The reasons libyaml gives for a character it refuses, in words for the catalogue."""
+
+_RESERVED_STARTS = {"@", "`"}
+"""Characters YAML reserves, which cannot start a value that is not in quotes."""
+
+_BRACKETS = {
+    "while parsing a flow mapping": ("{", "}"),
+    "while parsing a flow sequence": ("[", "]"),
+}
+
+Located = tuple[str, "yaml.Mark | None"]
+"""A message and the place it is about."""
+
+
+def syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Located:
+    """What a YAML parser's error means, in plain words, and where to show it.
+
+    The common mistakes are named by their cause, at the place to fix: a tab used to indent
+    (at the tab), a quote never closed (where it opens), a key without its colon (at the
+    key), a line indented wrongly (at that line), a bracket not closed, a second document,
+    a reserved character starting a value. Anything else is the parser's own words, at the
+    place it stopped.
+    """
+    for named in (_character_mistake, _quote_mistake, _key_mistake, _indent_mistake):
+        found = named(error, text)
+        if found is not None:
+            return found
+    reason = " ".join(part for part in (error.context, error.problem) if part)
+    return _("invalid YAML: {reason}").format(
+        reason=reason
+    ), error.problem_mark or error.context_mark
+
+
+def _character_mistake(error: yaml.MarkedYAMLError, text: str) -> Located | None:
+    """A tab where YAML wants spaces, or a reserved character starting a value."""
+    problem, at = error.problem or "", error.problem_mark
+    found = _character_at(text, at)
+    if "tab character" in problem or (found == "\t" and "cannot start any token" in problem):
+        return _("invalid YAML: a tab character: YAML indents with spaces, not tabs"), at
+    if "cannot start any token" in problem and found in _RESERVED_STARTS:
+        message = _("invalid YAML: a value cannot start with {character!r}: put it in quotes")
+        return message.format(character=found), at
+    return None
+
+
+def _quote_mistake(error: yaml.MarkedYAMLError, text: str) -> Located | None:
+    """A quote never closed: at the end of the file, or closed only by the next quote."""
+    opened = error.context_mark
+    if error.context == "while scanning a quoted scalar" and opened is not None:
+        message = _("invalid YAML: the quote {quote} that starts here is never closed")
+        return message.format(quote=_character_at(text, opened) or '"'), opened
+    at = error.problem_mark
+    runaway = _runaway_quote(text, at)
+    if runaway is None or at is None:
+        return None
+    message = _(
+        "invalid YAML: the quote {quote} that starts here is not closed on its line: the text "
+        "runs on to line {line}"
+    )
+    return message.format(quote=_character_at(text, runaway), line=at.line + 1), runaway
+
+
+def _key_mistake(error: yaml.MarkedYAMLError, text: str) -> Located | None:
+    """A key without its colon, a ': ' in a value, a bracket not closed, a second document."""
+    problem, context = error.problem or "", error.context or ""
+    at, opened = error.problem_mark, error.context_mark
+    if context == "while scanning a simple key" and "could not find expected ':'" in problem:
+        key = _line_at(text, opened)[opened.column :].strip() if opened else ""
+        message = _("invalid YAML: a ':' is missing after {key!r} (write {key}: and the value)")
+        return message.format(key=key), opened
+    value_before = at is not None and ": " in _line_at(text, at)[: at.column]
+    if problem.startswith("mapping values are not allowed") and value_before:
+        return _("invalid YAML: a ': ' inside a value: put the value in quotes"), at
+    if context in _BRACKETS and opened is not None and "expected ','" in problem:
+        message = _(
+            "invalid YAML: the {opening!r} on line {line} is not closed with {closing!r}, or a "
+            "',' is missing before this"
+        )
+        opening, closing = _BRACKETS[context]
+        return message.format(opening=opening, closing=closing, line=opened.line + 1), at
+    if context.startswith("expected a single document"):
+        return _("invalid YAML: a second document ('---'): a dataset file holds one"), at
+    return None
+
+
+def _indent_mistake(error: yaml.MarkedYAMLError, text: str) -> Located | None:
+    """A line indented more than the key before it, or to no level above it."""
+    problem, context, at = error.problem or "", error.context or "", error.problem_mark
+    in_block = context.startswith("while parsing a block") and (
+        "did not find expected" in problem or "<block end>" in problem
+    )
+    if not (in_block or problem.startswith("mapping values are not allowed")):
+        return None
+    if problem.startswith("mapping values are not allowed") or _indented_more(text, at):
+        message = _(
+            "invalid YAML: this line is indented more than the key before it: keys of one "
+            "mapping start in the same column"
+        )
+    else:
+        message = _(
+            "invalid YAML: this line's indentation matches no line above it: indent it as the "
+            "keys or list items it belongs with"
+        )
+    return message, at
+
+
+def _runaway_quote(text: str, at: yaml.Mark | None) -> yaml.Mark | None:
+    """Where a quoted text starts that ran on over lines to end just where the parser
+    stopped: a quote left open, closed only by the next quote in the file."""
+    if at is None:
+        return None
+    before: yaml.Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            if token.end_mark.index > at.index:
+                break
+            before = token
+    except yaml.YAMLError:
+        return None
+    if (
+        isinstance(before, yaml.ScalarToken)
+        and before.style in ("'", '"')
+        and before.start_mark.line < before.end_mark.line == at.line
+    ):
+        start: yaml.Mark = before.start_mark
+        return start
+    return None
+
+
+_INDENT = re.compile(r" *(?:- +)*")
+
+
+def _indented_more(text: str, at: yaml.Mark | None) -> bool:
+    """Whether the line of `at` is indented more than the first key of the last line of data
+    before it."""
+    lines = text.splitlines()
+    if at is None or at.line >= len(lines):
+        return False
+    earlier = [line for line in lines[: at.line] if line.strip() and line.lstrip()[0] != "#"]
+
+    def indent(line: str) -> int:  # where a key starts: after the spaces, and a list's '- '
+        return len(_INDENT.match(line).group())  # type: ignore[union-attr]  # matches any line
+
+    return bool(earlier) and indent(lines[at.line]) > indent(earlier[-1])
+
+
+def _line_at(text: str, mark: yaml.Mark | None) -> str:
+    lines = text.splitlines()
+    return lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+
+
+def _character_at(text: str, mark: yaml.Mark | None) -> str:
+    line = _line_at(text, mark)
+    return line[mark.column] if mark is not None and mark.column < len(line) else ""
+
+
 def read_yaml_text(text: str, file: str) -> YamlDocument:
     """Parse `text` safely; raise DatasetError naming `file` and the place of any problem."""
     loader = _LocatingLoader(text)
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = " ".join(part for part in (error.context, error.problem) if part)
-        raise DatasetError(
-            [
-                Problem(
-                    file,
-                    f"invalid YAML: {message}",
-                    line=mark.line + 1 if mark else None,
-                    column=mark.column + 1 if mark else None,
-                )
-            ]
-        ) from None
+        message, mark = syntax_problem(error, text)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise DatasetError([Problem(file, message, line=line, column=column)]) from None
     except yaml.reader.ReaderError as error:
         # libyaml reports a byte offset into the UTF-8 encoded text.
         before = text.encode("utf-8")[: error.position]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         character = error.character if isinstance(error.character, int) else 0
-        message = f"invalid YAML: character U+{character:04X} is not allowed ({error.reason})"
+        message = _("invalid YAML: character U+{code:04X} is not allowed ({reason})").format(
+            code=character, reason=_(_READER_REASONS.get(str(error.reason), str(error.reason)))
+        )
         raise DatasetError([Problem(file, message, line=line, column=column)]) from None
     except yaml.YAMLError as error:
-        raise DatasetError([Problem(file, f"invalid YAML: {error}")]) from None
+        message = _("invalid YAML: {reason}").format(reason=error)
+        raise DatasetError([Problem(file, message)]) from None
     finally:
         loader.dispose()
     duplicates = tuple(
-        Problem(file, f"duplicate key {key!r}: an earlier value would be lost", line, column)
+        Problem(
+            file,
+            _("duplicate key {key!r}: an earlier value would be lost").format(key=key),
+            line,
+            column,
+        )
         for line, column, key in loader.duplicate_keys
     )
     budget = _EXPANSION_FLOOR + _EXPANSION_FACTOR * len(text)
@@ -258,8 +422,10 @@ def read_yaml_text(text: str, file: str) -> YamlDocument:
             [
                 Problem(
                     file,
-                    "anchors and aliases expand to a structure far larger than the file "
-                    "(a recursive alias or a 'billion laughs' file); refusing to read it",
+                    _(
+                        "anchors and aliases expand to a structure far larger than the file "
+                        "(a recursive alias or a 'billion laughs' file); refusing to read it"
+                    ),
                 )
             ]
         )
@@ -272,9 +438,9 @@ def read_yaml_file(path: Path) -> YamlDocument:
 
     file = str(path)
     try:
-        text = decode_text(read_input_file(path, "dataset file", MAX_FILE_BYTES, _SPLIT_HINT))
+        text = decode_text(read_input_file(path, N_("dataset file"), MAX_FILE_BYTES, _SPLIT_HINT))
     except UnreadableFileError as error:
         raise DatasetError([Problem(file, error.reason, line=error.line)]) from None
     if not text.strip():
-        raise DatasetError([Problem(file, "file is empty")])
+        raise DatasetError([Problem(file, _("file is empty"))])
     return read_yaml_text(text, file)

@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from boligsocial_cli.errors import UsageError
+from boligsocial_cli.i18n import _
 
 SCHEMA_FILE = "boligsocial.schema.json"
 """The schema file the starter's `yaml-language-server` line names, next to the starter."""
@@ -24,11 +25,11 @@ EXAMPLE_FILE = "egne-fund.yaml"
 def starter_path(typed: str) -> Path:
     """The file `init` is to write, as typed; refused if empty or if it names a directory."""
     if not typed.strip():
-        raise UsageError(f"init needs the name of the file to write, such as {EXAMPLE_FILE}.")
+        message = _("init needs the name of the file to write, such as {example}.")
+        raise UsageError(message.format(example=EXAMPLE_FILE))
     path = Path(typed)
     separators = tuple(sep for sep in (os.sep, os.altsep) if sep)
     if typed.endswith(separators) or path.is_dir():
-        raise UsageError(
-            f"{typed} is a directory; init writes a file: name it, such as {path / EXAMPLE_FILE}."
-        )
+        message = _("{path} is a directory; init writes a file: name it, such as {example}.")
+        raise UsageError(message.format(path=typed, example=path / EXAMPLE_FILE))
     return path

@@ -12,6 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard, Union, get_args, get_origin
 
 from boligsocial_cli.errors import Problem, did_you_mean
+from boligsocial_cli.i18n import N_, _
 from boligsocial_cli.model import DatasetFile, EvidenceKind, RecordField, record_fields
 
 from .yaml_numbers import NonDecimalInt
@@ -31,55 +32,75 @@ def _optional_inner(hint: Any) -> Any | None:
 
 
 def describe_value(value: object) -> str:  # noqa: PLR0911 - one return per kind of value
-    """Say what a YAML value was read as, with a hint for YAML 1.1 surprises."""
+    """Say what a YAML value was read as, with a hint for the YAML 1.1 surprise that made it
+    so: a base-60 or octal number only when it was written as one."""
     if isinstance(value, bool):
-        return (
-            f"the boolean {str(value).lower()} (YAML reads unquoted yes/no/on/off/true/false "
-            "as booleans: put the value in quotes)"
-        )
+        return _(
+            "the boolean {value} (YAML reads unquoted yes/no/on/off/true/false as booleans: "
+            "put the value in quotes)"
+        ).format(value=str(value).lower())
     if isinstance(value, NonDecimalInt):
-        return (
-            f"the integer {int(value)} ({value.written!r} is {value.form} in YAML 1.1: put the "
-            "value in quotes to keep it as text)"
-        )
+        return _(
+            "the integer {value} ({written!r} is {form} in YAML 1.1: put the value in quotes to "
+            "keep it as text)"
+        ).format(value=int(value), written=value.written, form=_(value.form))
     if isinstance(value, int):
-        return (
-            f"the integer {value} (write text in quotes; YAML 1.1 reads unquoted values such "
-            "as 2018:09 as a base-60 number)"
+        return _("the integer {value} (put the value in quotes to keep it as text)").format(
+            value=value
         )
     if isinstance(value, float):
-        return f"the number {value} (put the value in quotes to keep it as text)"
+        return _("the number {value} (put the value in quotes to keep it as text)").format(
+            value=value
+        )
     if isinstance(value, datetime.date):
-        return f"the date {value.isoformat()} (put the value in quotes to keep it as text)"
+        return _("the date {value} (put the value in quotes to keep it as text)").format(
+            value=value.isoformat()
+        )
     if value is None:
-        return "nothing (an empty value)"
+        return _("nothing (an empty value)")
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return _("the text {value!r}").format(value=value)
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__}"
+        return _("a mapping")
+    return _("a {type}").format(type=type(value).__name__)
 
 
 def _expected(hint: Any) -> str:  # noqa: PLR0911 - one return per kind of hint
     """Name the kind of value a type hint asks for, for messages."""
     if hint is str:
-        return "text"
+        return _("text")
     if hint is int:
-        return "a whole number"
+        return _("a whole number")
     if hint is bool:
-        return "true or false"
+        return _("true or false")
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return "one of " + ", ".join(member.value for member in hint)
+        return _("one of {values}").format(values=", ".join(member.value for member in hint))
     if get_origin(hint) is tuple:
-        return "a list"
+        return _("a list")
     if isinstance(hint, type) and is_dataclass(hint):
         keys = [item.key for item in record_fields(hint) if item.required]
         if keys:
-            return "a mapping with " + ", ".join(keys)
-        return "a mapping of " + ", ".join(item.key for item in record_fields(hint))
+            return _("a mapping with {keys}").format(keys=", ".join(keys))
+        keys = [item.key for item in record_fields(hint)]
+        return _("a mapping of {keys}").format(keys=", ".join(keys))
     return str(hint)  # pragma: no cover - every hint in the model is covered above
+
+
+PATTERN_MEANINGS = (
+    N_("a slug (lower-case letters, digits and single hyphens, e.g. 'fritidsjob-effekt')"),
+    N_("a language tag (BCP 47, e.g. 'da', 'en' or 'en-US')"),
+)
+"""What the model's patterns (`pattern_means`) say, marked here for the catalogue: the model
+cannot import it (tests/test_messages.py checks the two agree)."""
+
+
+def _got(expected: str, value: object) -> str:
+    """'expected X, got Y': what a field asks for, and what the value was read as."""
+    return _("expected {expected}, got {value}").format(
+        expected=expected, value=describe_value(value)
+    )
 
 
 LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
@@ -100,12 +121,17 @@ _LINE_BREAK_NAMES = {
 
 
 def _line_break_message(line_break: str) -> str:
-    name = _LINE_BREAK_NAMES[line_break]
-    hint = "a block scalar ('>' or '|') ends in one: write '>-', or " if line_break == "\n" else ""
-    return (
-        f"must be one line, but holds a line break (U+{ord(line_break):04X} {name}); "
-        f"{hint}write the text on one line"
-    )
+    character = f"U+{ord(line_break):04X} {_LINE_BREAK_NAMES[line_break]}"
+    if line_break == "\n":
+        message = _(
+            "must be one line, but holds a line break ({character}); a block scalar ('>' or "
+            "'|') ends in one: write '>-', or write the text on one line"
+        )
+    else:
+        message = _(
+            "must be one line, but holds a line break ({character}); write the text on one line"
+        )
+    return message.format(character=character)
 
 
 @dataclass(slots=True)
@@ -131,41 +157,36 @@ class _Checker:
             return
         if hint is str:
             if not isinstance(value, str):
-                self.report(container, member, path, f"expected text, got {describe_value(value)}")
+                self.report(container, member, path, _got(_("text"), value))
             elif not value.strip():
-                self.report(container, member, path, "must not be empty")
+                self.report(container, member, path, _("must not be empty"))
             elif one_line and (line_break := LINE_BREAK.search(value)):
                 self.report(container, member, path, _line_break_message(line_break.group()))
         elif hint is bool:
             if not isinstance(value, bool):
-                self.report(
-                    container, member, path, f"expected true or false, got {describe_value(value)}"
-                )
+                self.report(container, member, path, _got(_("true or false"), value))
         elif hint is int:
             if not isinstance(value, int) or isinstance(value, bool):
-                self.report(
-                    container, member, path, f"expected a whole number, got {describe_value(value)}"
-                )
+                self.report(container, member, path, _got(_("a whole number"), value))
             elif isinstance(value, NonDecimalInt):
-                message = (
-                    f"{value.written!r} is {value.form} in YAML 1.1, read as {int(value)}: "
-                    f"write the number in plain decimal digits (such as {int(value)})"
-                )
+                message = _(
+                    "{written!r} is {form} in YAML 1.1, read as {value}: write the number in "
+                    "plain decimal digits (such as {value})"
+                ).format(written=value.written, form=_(value.form), value=int(value))
                 self.report(container, member, path, message)
         elif isinstance(hint, type) and issubclass(hint, Enum):
             allowed = [member_.value for member_ in hint]
             if value not in allowed:
                 shown = value if isinstance(value, str) else describe_value(value)
+                message = _("{value!r} is not one of {allowed}")
                 self.report(
-                    container, member, path, f"{shown!r} is not one of {', '.join(allowed)}"
+                    container, member, path, message.format(value=shown, allowed=", ".join(allowed))
                 )
         elif get_origin(hint) is tuple:
             if not isinstance(value, list):
-                self.report(
-                    container, member, path, f"expected a list, got {describe_value(value)}"
-                )
+                self.report(container, member, path, _got(_("a list"), value))
                 return
-            (item_hint, _) = get_args(hint)
+            item_hint = get_args(hint)[0]
             for index, item in enumerate(value):
                 item_path = f"{path}[{index}]"
                 if isinstance(item, dict):
@@ -184,12 +205,7 @@ class _Checker:
     ) -> None:
         container, member, path = where
         if not isinstance(value, dict):
-            self.report(
-                container,
-                member,
-                path,
-                f"expected {_expected(record_type)}, got {describe_value(value)}",
-            )
+            self.report(container, member, path, _got(_expected(record_type), value))
             return
         known = _fields_by_key(record_type)
         for key in value:
@@ -199,13 +215,15 @@ class _Checker:
                     value,
                     key,
                     _join(path, str(key)),
-                    f"unknown field{hint}; known fields: {', '.join(known)}",
+                    _("unknown field{hint}; known fields: {fields}").format(
+                        hint=hint, fields=", ".join(known)
+                    ),
                 )
         for item in known.values():
             field_path = _join(path, item.key)
             if item.key not in value or (value[item.key] is None and item.required):
                 if item.required:
-                    self.report(value, None, field_path, "missing (required)")
+                    self.report(value, None, field_path, _("missing (required)"))
                 continue
             field_value = value[item.key]
             self.check_value(
@@ -224,14 +242,18 @@ class _Checker:
                     value,
                     item.key,
                     field_path,
-                    f"{field_value!r} is not {item.pattern_means}",
+                    _("{value!r} is not {meaning}").format(
+                        value=field_value, meaning=_(str(item.pattern_means))
+                    ),
                 )
             if item.minimum is not None and _plain_int(field_value) and field_value < item.minimum:
                 self.report(
                     value,
                     item.key,
                     field_path,
-                    f"must be at least {item.minimum}, not {field_value}",
+                    _("must be at least {minimum}, not {value}").format(
+                        minimum=item.minimum, value=field_value
+                    ),
                 )
 
 
@@ -284,7 +306,7 @@ def _check_unique_ids(checker: _Checker, section: str) -> None:
         if not isinstance(record_id, str):
             continue
         if record_id in seen:
-            message = f"duplicate id, first used at {seen[record_id]}"
+            message = _("duplicate id, first used at {first}").format(first=seen[record_id])
             checker.report(record, "id", f"{path}.id", message)
         else:
             seen[record_id] = path
@@ -299,7 +321,8 @@ def _check_pages(checker: _Checker, pages: object) -> None:
     for path, record in [*located, *_records(document, "challenges")]:
         page = record.get("page")
         if _plain_int(page) and page > pages:
-            message = f"must be 1-{pages} (the publication has {pages} pages), not {page}"
+            message = _("must be 1-{pages} (the publication has {pages} pages), not {page}")
+            message = message.format(pages=pages, page=page)
             checker.report(record, "page", f"{path}.page", message)
 
 
@@ -310,9 +333,11 @@ def _check_evidence_kinds(checker: _Checker, explained: object) -> None:
     kinds = [record.get("kind") for record in explained if isinstance(record, dict)]
     for kind in EvidenceKind:
         if kinds.count(kind.value) > 1:
-            checker.report(explained, None, "evidence_kinds", f"{kind.value!r} explained twice")
+            message = _("{kind!r} explained twice").format(kind=kind.value)
+            checker.report(explained, None, "evidence_kinds", message)
         elif kind.value not in kinds:
-            checker.report(explained, None, "evidence_kinds", f"no explanation of {kind.value!r}")
+            message = _("no explanation of {kind!r}").format(kind=kind.value)
+            checker.report(explained, None, "evidence_kinds", message)
 
 
 def _check_within_file(checker: _Checker) -> None:
@@ -325,8 +350,12 @@ def _check_within_file(checker: _Checker) -> None:
     _check_evidence_kinds(checker, root.get("evidence_kinds"))
 
 
+_LINK_NOUNS = {"theme": N_("theme"), "reference": N_("reference")}
+
+
 def _unknown(what: str, value: str, choices: Iterable[str]) -> str:
-    return f"unknown {what} {value!r}{did_you_mean(value, choices)}"
+    message = _("unknown {what} {value!r}{hint}")
+    return message.format(what=_(_LINK_NOUNS[what]), value=value, hint=did_you_mean(value, choices))
 
 
 def check_quotes_against(
@@ -348,13 +377,13 @@ def check_quotes_against(
             continue
         found = page_of(quote)
         if found is None:
-            checker.report(
-                record, "quote", f"{path}.quote", "quote does not occur in the source text"
-            )
+            message = _("quote does not occur in the source text")
+            checker.report(record, "quote", f"{path}.quote", message)
         elif isinstance(page, int) and found != page and has_pages:
-            checker.report(
-                record, "page", f"{path}.page", f"the quote starts on page {found}, not {page}"
+            message = _("the quote starts on page {found}, not {page}").format(
+                found=found, page=page
             )
+            checker.report(record, "page", f"{path}.page", message)
     return checker.problems
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from boligsocial_cli.i18n import N_
+
 DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 """How a whole number is written in a dataset file: plain decimal digits."""
 
@@ -26,14 +28,15 @@ class NonDecimalInt(int):
 
     @property
     def form(self) -> str:
-        """What YAML 1.1 took it for: 'a base-60 number', 'an octal number', …"""
+        """What YAML 1.1 took it for: 'a base-60 number', 'an octal number', … (in English,
+        marked for the catalogue: translated where it is shown)."""
         digits = self.written.lstrip("+-").lower()
         if ":" in digits:
-            return "a base-60 number"
+            return N_("a base-60 number")
         if digits.startswith("0x"):
-            return "a hexadecimal number"
+            return N_("a hexadecimal number")
         if digits.startswith("0b"):
-            return "a binary number"
+            return N_("a binary number")
         if "_" in digits:
-            return "a number with '_' between its digits"
-        return "an octal number (it starts with 0)"
+            return N_("a number with '_' between its digits")
+        return N_("an octal number (it starts with 0)")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+from functools import cache
 from pathlib import Path
 
 from boligsocial_cli.model import Lang
@@ -58,6 +59,19 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form of a message for `count`, in the current language."""
     return _translations().ngettext(singular, plural, count)
+
+
+def in_language(lang: Lang, message: str) -> str:
+    """`message` in `lang`, whichever language the interface speaks: for a document or an
+    answer made in another language (an MCP call's, a page that switches between both)."""
+    return catalogue(lang).gettext(message)
+
+
+@cache
+def catalogue(lang: Lang) -> _gettext.NullTranslations:
+    """The messages in `lang`: `catalogue(lang).ngettext(...)` for a plural in a document's
+    language."""
+    return _gettext.translation(DOMAIN, LOCALE_DIRECTORY, languages=[lang.value], fallback=True)
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for the marker

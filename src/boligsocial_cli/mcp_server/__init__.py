@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from boligsocial_cli.dataset.locations import bundled_booklet_path
 from boligsocial_cli.errors import UsageError
+from boligsocial_cli.i18n import _
 from boligsocial_cli.store.store import Store
 
 from .texts import MISSING_SDK
@@ -22,5 +23,5 @@ def serve(open_store: Callable[[], Store]) -> None:
     except ModuleNotFoundError as error:
         if (error.name or "").partition(".")[0] not in {"mcp", "pydantic"}:
             raise
-        raise UsageError(MISSING_SDK) from None
+        raise UsageError(_(MISSING_SDK)) from None
     serve_stdio(open_store, bundled_booklet_path().read_text(encoding="utf-8"))

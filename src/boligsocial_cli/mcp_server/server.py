@@ -17,6 +17,7 @@ from boligsocial_cli import __version__
 from boligsocial_cli.bibliography.csl import CitationStyle
 from boligsocial_cli.errors import BoligsocialError
 from boligsocial_cli.formats import BibliographyFormat
+from boligsocial_cli.i18n import current_language, use_language
 from boligsocial_cli.model import EvidenceKind, Lang
 from boligsocial_cli.query import FindingFilter, ReferenceSelection
 from boligsocial_cli.resolver import resolve_reference, resolve_theme
@@ -51,12 +52,17 @@ _READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_wor
 
 
 @contextmanager
-def _as_tool_error() -> Iterator[None]:
-    """An unknown id or theme, or a dataset that broke since start-up, as the tool's error."""
+def _as_tool_error(lang: Lang) -> Iterator[None]:
+    """An unknown id or theme, or a dataset that broke since start-up, as the tool's error,
+    in the language the call asks for."""
+    spoken = current_language()
+    use_language(lang)
     try:
         yield
     except BoligsocialError as error:
         raise ToolError(str(error)) from None
+    finally:
+        use_language(spoken)
 
 
 def build_server(open_store: Callable[[], Store], booklet_text: str) -> MCPServer:
@@ -82,7 +88,7 @@ def build_server(open_store: Callable[[], Store], booklet_text: str) -> MCPServe
         limit: Annotated[int, Field(ge=1, le=100, description="How many hits at most.")] = 10,
         lang: LangParameter = Lang.DA,
     ) -> SearchResult:
-        with _as_tool_error():
+        with _as_tool_error(lang):
             store = open_store()
             answer = store.search(words, limit=limit)
             findings = {
@@ -115,7 +121,7 @@ def build_server(open_store: Callable[[], Store], booklet_text: str) -> MCPServe
         activity: Annotated[str | None, Field(description="Activity contains this text.")] = None,
         lang: LangParameter = Lang.DA,
     ) -> FindingList:
-        with _as_tool_error():
+        with _as_tool_error(lang):
             store = open_store()
             known = store.outline().dataset.themes
             works = store.works() if cites else ()
@@ -138,7 +144,7 @@ def build_server(open_store: Callable[[], Store], booklet_text: str) -> MCPServe
         ],
         lang: LangParameter = Lang.DA,
     ) -> FindingAnswer:
-        with _as_tool_error():
+        with _as_tool_error(lang):
             return finding_answer(open_store().finding(id), lang)
 
     @server.tool(description=texts.GET_THEME, annotations=_READ_ONLY)
@@ -148,7 +154,7 @@ def build_server(open_store: Callable[[], Store], booklet_text: str) -> MCPServe
         ],
         lang: LangParameter = Lang.DA,
     ) -> ThemePage:
-        with _as_tool_error():
+        with _as_tool_error(lang):
             store = open_store()
             outline = store.outline()
             chosen = resolve_theme(outline.dataset.themes, theme)
@@ -157,7 +163,7 @@ def build_server(open_store: Callable[[], Store], booklet_text: str) -> MCPServe
 
     @server.tool(name="evidence_map", description=texts.EVIDENCE_MAP, annotations=_READ_ONLY)
     def evidence_map_tool(lang: LangParameter = Lang.DA) -> EvidenceMap:
-        with _as_tool_error():
+        with _as_tool_error(lang):
             return evidence_map(open_store().outline(), lang)
 
     @server.tool(description=texts.CITE, annotations=_READ_ONLY)
@@ -183,7 +189,7 @@ def build_server(open_store: Callable[[], Store], booklet_text: str) -> MCPServe
         ] = BibliographyFormat.TEXT,
         lang: LangParameter = Lang.DA,
     ) -> Bibliography:
-        with _as_tool_error():
+        with _as_tool_error(lang):
             store = open_store()
             known = store.works()
             outline = store.outline().dataset

@@ -1,5 +1,5 @@
 """What the MCP server says: to assistants its instructions, tool descriptions and prompt,
-to people the two messages of `boligsocial mcp`.
+to people the two messages of `boligsocial mcp` (in the interface's language).
 
 Tool descriptions are for the assistant choosing a tool, so they are in English; the
 prompt, which the user may see, is in Danish and English.
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from boligsocial_cli.i18n import N_
 from boligsocial_cli.model import EvidenceKindInfo, Lang, Localized
 
-MISSING_SDK = (
+MISSING_SDK = N_(
     "boligsocial mcp needs the MCP SDK, which is optional: "
     "pip install 'boligsocial-cli[mcp]' (or: pipx inject boligsocial-cli mcp)."
 )
-ON_A_TERMINAL = (
+ON_A_TERMINAL = N_(
     "boligsocial mcp is a server for AI assistants: it reads Model Context Protocol messages "
     "on stdin. Register it with your assistant (README: AI assistants); Ctrl-C stops it."
 )
@@ -34,7 +35,8 @@ _FINDING_FIELDS = (
 
 INSTRUCTIONS = (
     "Answers from the Danish booklet 'Boligsociale indsatser – kort fortalt' (Gunvor "
-    "Christensen, VIVE) about housing-social interventions, and from the user's own dataset "
+    "Christensen, VIVE) about boligsociale indsatser (social programmes in vulnerable "
+    "public-housing areas), and from the user's own dataset "
     "if one is laid over it. Keep the booklet's distinction: 'effekt' is a tested effect; "
     "'forandring' is a change attributed to an intervention without a test; 'vurdering' is "
     "an assessment by partners or staff; 'forskning' is research that is no evaluation. "

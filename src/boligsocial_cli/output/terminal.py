@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from boligsocial_cli.dataset.locations import BUNDLED_LABEL
-from boligsocial_cli.i18n import N_, _
+from boligsocial_cli.i18n import N_, _, catalogue, in_language, ngettext
 from boligsocial_cli.model import Dataset, EvidenceKind, Finding, Lang, Localized, Reference
 from boligsocial_cli.query import Relaxation
 from boligsocial_cli.theme_page import ThemePage
@@ -34,122 +34,100 @@ EVIDENCE_STYLES = {
     EvidenceKind.FORSKNING: "white on magenta",
 }
 
-_LABELS = {
-    "id": Localized("id", "id"),
-    "theme": Localized("tema", "theme"),
-    "themes": Localized("Temaer", "Themes"),
-    "name": Localized("navn", "name"),
-    "findings": Localized("fund", "findings"),
-    "effects": Localized("effekter", "effects"),
-    "summary": Localized("resumé", "summary"),
-    "evidence": Localized("evidens", "evidence"),
-    "citation": Localized("kilde", "source"),
-    "quote": Localized("Citat", "Quote"),
-    "page": Localized("side", "page"),
-    "qualifiers": Localized("Forbehold", "Qualifiers"),
-    "classification_note": Localized("Klassificering", "Classification"),
-    "citation_note": Localized("Om henvisningen", "About the citation"),
-    "not_in_booklet": Localized("Ikke fra hæftet", "Not from the booklet"),
-    "target_group": Localized("Målgruppe", "Target group"),
-    "outcome": Localized("Udfald", "Outcome"),
-    "activity": Localized("Aktivitet", "Activity"),
-    "magnitude": Localized("Størrelse", "Magnitude"),
-    "references": Localized("Referencer", "References"),
-    "origin": Localized("Kilde-fil", "Source file"),
-    "not_curated": Localized("egne data", "own data"),
-    "total": Localized("i alt", "total"),
-    "challenge": Localized("udfordring", "challenge"),
-    "term": Localized("begreb", "term"),
-    "definition": Localized("forklaring", "definition"),
-    "danish": Localized("dansk", "Danish"),
-    "nothing_to_cite": Localized("Ingen værker at citere.", "No works to cite."),
-    "no_findings": Localized("Ingen fund matcher filtrene.", "No findings match these filters."),
-    "evidence_kinds": Localized("Sådan læses evidensen", "How to read the evidence"),
-    "hit_finding": Localized("Fund", "Finding"),
-    "hit_theme": Localized("Tema", "Theme"),
-    "hit_context": Localized("Temaets baggrund", "Theme context"),
-    "hit_background": Localized("Om indsatserne", "Background"),
-    "hit_challenge": Localized("Udfordring", "Challenge"),
-    "hit_glossary": Localized("Begreb", "Glossary"),
-    "hit_reference": Localized("Værk", "Work"),
-    "no_hits": Localized(
-        "Intet i datasættet matcher søgningen.", "Nothing in the dataset matches."
+_LABELS = {  # English, marked for the catalogue: `label` says them in a document's language
+    "id": N_("id"),
+    "theme": N_("theme"),
+    "themes": N_("Themes"),
+    "name": N_("name"),
+    "findings": N_("findings"),
+    "effects": N_("effects"),
+    "summary": N_("summary"),
+    "evidence": N_("evidence"),
+    "citation": N_("source"),
+    "quote": N_("Quote"),
+    "page": N_("page"),
+    "qualifiers": N_("Qualifiers"),
+    "classification_note": N_("Classification"),
+    "citation_note": N_("About the citation"),
+    "not_in_booklet": N_("Not from the booklet"),
+    "target_group": N_("Target group"),
+    "outcome": N_("Outcome"),
+    "activity": N_("Activity"),
+    "magnitude": N_("Magnitude"),
+    "references": N_("References"),
+    "origin": N_("Source file"),
+    "not_curated": N_("own data"),
+    "total": N_("total"),
+    "challenge": N_("challenge"),
+    "term": N_("term"),
+    "definition": N_("definition"),
+    "danish": N_("Danish"),
+    "nothing_to_cite": N_("No works to cite."),
+    "no_findings": N_("No findings match these filters."),
+    "evidence_kinds": N_("How to read the evidence"),
+    "hit_finding": N_("Finding"),
+    "hit_theme": N_("Theme"),
+    "hit_context": N_("Theme context"),
+    "hit_background": N_("Background"),
+    "hit_challenge": N_("Challenge"),
+    "hit_glossary": N_("Glossary"),
+    "hit_reference": N_("Work"),
+    "no_hits": N_("Nothing in the dataset matches."),
+    "did_you_mean": N_("Did you mean"),
+    "shown_for": N_("Showing results for"),
+    "hits_of": N_("{shown} of {total} results"),
+    "findings_heading": N_("Findings"),
+    "no_theme_findings": N_("No findings in this theme."),
+    "brief_title": N_(
+        "Evidence brief: social programmes in vulnerable housing areas (boligsociale indsatser)"
     ),
-    "did_you_mean": Localized("Mente du", "Did you mean"),
-    "shown_for": Localized("Viser resultater for", "Showing results for"),
-    "hits_of": Localized("{shown} af {total} resultater", "{shown} of {total} results"),
-    "findings_heading": Localized("Fund", "Findings"),
-    "no_theme_findings": Localized("Ingen fund i dette tema.", "No findings in this theme."),
-    "brief_title": Localized(
-        "Vidensoverblik: boligsociale indsatser", "Evidence brief: housing-social interventions"
+    "brief_made": N_("Prepared on {date} from the booklet {booklet} {citation}."),
+    "brief_own_data": N_(
+        "What is marked [own data] is the user's own data, from {files}, not the booklet's."
     ),
-    "brief_made": Localized(
-        "Udarbejdet {date} ud fra hæftet {booklet} {citation}.",
-        "Prepared on {date} from the booklet {booklet} {citation}.",
-    ),
-    "brief_own_data": Localized(
-        "Det markeret [egne data] er brugerens egne data, fra {files}, ikke hæftets.",
-        "What is marked [own data] is the user's own data, from {files}, not the booklet's.",
-    ),
-    "lead_in_effekt": Localized("Effektmåling:", "Effect measurement:"),
-    "lead_in_forandring": Localized(
-        "Forandring, der tilskrives indsatsen uden test:",
-        "A change attributed to the intervention, not tested:",
-    ),
-    "lead_in_vurdering": Localized(
-        "Vurdering fra samarbejdspartnere, medarbejdere eller ledere:",
-        "Assessment by partners, staff or managers:",
-    ),
-    "lead_in_forskning": Localized("Forskningsviden:", "Research knowledge:"),
-    "map_title": Localized(
-        "Evidenskort: fund pr. tema og evidenstype",
-        "Evidence and gap map: findings by theme and evidence kind",
-    ),
-    "map_source": Localized("Kilde", "Source"),
-    "map_area": Localized(
-        "Boblens areal svarer til antallet af fund.",
-        "A bubble's area is proportional to the number of findings.",
-    ),
-    "map_gap": Localized(
-        "Tom celle (0): intet fund, et hul i viden.", "Empty cell (0): no finding, a gap."
-    ),
-    "map_own": Localized(
-        "Stiplet kant: heraf egne data, ikke fra hæftet.",
-        "Dashed outline: includes own data, not from the booklet.",
-    ),
-    "map_hint": Localized(
-        "Vælg en celle for at vise dens fund.", "Choose a cell to list its findings."
-    ),
-    "page_skip": Localized("Spring til fundene", "Skip to the findings"),
-    "page_search": Localized("Søg i fundene", "Search the findings"),
-    "page_search_hint": Localized(
-        "Som i terminalen: store og små bogstaver er ens, æ, ø, å kan skrives ae, oe, aa, og "
-        "ord findes i alle bøjninger (helhedsplaner finder helhedsplan).",
+    "lead_in_effekt": N_("Effect measurement:"),
+    "lead_in_forandring": N_("A change attributed to the intervention, not tested:"),
+    "lead_in_vurdering": N_("Assessment by partners, staff or managers:"),
+    "lead_in_forskning": N_("Research knowledge:"),
+    "map_title": N_("Evidence and gap map: findings by theme and evidence kind"),
+    "map_source": N_("Source"),
+    "map_area": N_("A bubble's area is proportional to the number of findings."),
+    "map_gap": N_("Empty cell (0): no finding, a gap."),
+    "map_own": N_("Dashed outline: includes own data, not from the booklet."),
+    "map_hint": N_("Choose a cell to list its findings."),
+    "page_skip": N_("Skip to the findings"),
+    "page_search": N_("Search the findings"),
+    "page_search_hint": N_(
         "As in the terminal: any case, æ, ø, å may be typed as ae, oe, aa, and words are found "
-        "in any inflection (helhedsplaner finds helhedsplan).",
+        "in any inflection (helhedsplaner finds helhedsplan)."
     ),
-    "page_all_themes": Localized("Alle temaer", "All themes"),
-    "page_all_kinds": Localized("Alle evidenstyper", "All evidence kinds"),
-    "page_reset": Localized("Vis alle fund", "Show every finding"),
-    "page_shown": Localized("{shown} af {total} fund vises.", "{shown} of {total} findings shown."),
-    "page_more": Localized("Vis {count} flere fund", "Show {count} more findings"),
-    "page_context": Localized("Baggrund", "Context"),
-    "page_bibliography": Localized("Litteratur", "Bibliography"),
-    "page_copy": Localized("Kopiér", "Copy"),
-    "page_copy_bibtex": Localized("Kopiér BibTeX", "Copy BibTeX"),
-    "page_copied": Localized("Kopieret.", "Copied."),
-    "page_switch": Localized("English", "Dansk"),
+    "page_all_themes": N_("All themes"),
+    "page_all_kinds": N_("All evidence kinds"),
+    "page_reset": N_("Show every finding"),
+    "page_shown": N_("{shown} of {total} findings shown."),
+    "page_more": N_("Show {count} more findings"),
+    "page_context": N_("Context"),
+    "page_bibliography": N_("Bibliography"),
+    "page_copy": N_("Copy"),
+    "page_copy_bibtex": N_("Copy BibTeX"),
+    "page_copied": N_("Copied."),
+    # The switch to the other language is named in that language: "English" on the
+    # Danish page, "Dansk" on the English one.
+    "page_switch": N_("Dansk"),
 }
 
 
 def label(key: str, lang: Lang) -> str:
-    """A user-facing label in `lang`."""
-    return _LABELS[key].in_lang(lang)
+    """A user-facing label in `lang` (a document's language, which may not be the interface's)."""
+    return in_language(lang, _LABELS[key])
 
 
 def both_labels(keys: Iterable[str]) -> dict[str, Localized]:
     """The labels `keys` in both languages, for an output that switches between them."""
-    return {key: _LABELS[key] for key in keys}
+    return {
+        key: Localized(in_language(Lang.DA, _LABELS[key]), in_language(Lang.EN, _LABELS[key]))
+        for key in keys
+    }
 
 
 def literal(text: str, style: str = "") -> Text:
@@ -663,17 +641,28 @@ def simple_view(
 
 
 def validation_summary(report: ValidationReport) -> str:
-    """One line saying what a clean `validate` checked."""
+    """One line saying what a clean `validate` checked, in the interface's language."""
     files = " + ".join(report.files)
-    count = f"{sum(report.findings_per_file)} findings valid"
+    total = sum(report.findings_per_file)
+    count = ngettext("{count} finding valid", "{count} findings valid", total).format(count=total)
     if len(report.files) > 1:
         shares = zip(report.findings_per_file, report.files, strict=True)
-        count += " (" + ", ".join(f"{number} from {file}" for number, file in shares) + ")"
+        count += (
+            " ("
+            + ", ".join(
+                _("{count} from {file}").format(count=number, file=file) for number, file in shares
+            )
+            + ")"
+        )
     quotes = ""
     if report.source_text is not None:
-        where = " on its page" if report.pages_checked else ""
-        quotes = f"; every quote found{where} in {report.source_text}"
-    return f"OK: {files}: {count}{quotes}."
+        found = (
+            _("; every quote found on its page in {source}")
+            if report.pages_checked
+            else _("; every quote found in {source}")
+        )
+        quotes = found.format(source=report.source_text)
+    return _("OK: {files}: {count}{quotes}.").format(files=files, count=count, quotes=quotes)
 
 
 def search_view(answer: SearchAnswer, dataset: Dataset, lang: Lang) -> Group:
@@ -722,8 +711,10 @@ def empty_answer(relaxed: Relaxation | None, lang: Lang) -> str:
         count = len(relaxed.ids)
         ids = ", ".join(relaxed.ids[:IDS_SHOWN])
         more = " …" if count > IDS_SHOWN else ""
-        if lang is Lang.DA:
-            lines.append(f"Uden {relaxed.dropped} ville {count} fund matche: {ids}{more}")
-        else:
-            lines.append(f"Without {relaxed.dropped}, {count} findings would match: {ids}{more}")
+        without = catalogue(lang).ngettext(
+            "Without {filter}, {count} finding would match: {ids}",
+            "Without {filter}, {count} findings would match: {ids}",
+            count,
+        )
+        lines.append(without.format(filter=relaxed.dropped, count=count, ids=ids) + more)
     return "\n".join(lines)

@@ -56,7 +56,7 @@ class _Console(Console):
 
 
 def _closed() -> OutputError:
-    return OutputError("standard output is closed: nothing could be written")
+    return OutputError(_("standard output is closed: nothing could be written"))
 
 
 @contextlib.contextmanager
@@ -76,7 +76,8 @@ def failures_as_output_errors() -> Iterator[None]:
             raise
         silence_stdout()
         reason = error.strerror or str(error)
-        raise OutputError(f"cannot write to standard output: {reason}") from None
+        message = _("cannot write to standard output: {reason}")
+        raise OutputError(message.format(reason=reason)) from None
 
 
 def data_console() -> Console:

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from boligsocial_cli import __version__
+from boligsocial_cli.i18n import _
 
 from .freshness import Source, check
 from .store import SCHEMA, Store
@@ -221,7 +222,7 @@ def prune(directory: Path, keep: str, now: float | None = None) -> None:
                 continue
             kept.append((info.st_mtime, info.st_size, path))
     total = sum(size for _, size, _ in kept)
-    for _, size, path in sorted(kept):
+    for _mtime, size, path in sorted(kept):
         if total <= MAX_STORE_BYTES:
             break
         _remove(path)
@@ -311,7 +312,7 @@ def _build(
 
     size = sum(_size(path) for path in paths)
     showing = progress is not None and size >= SLOW_BUILD_BYTES
-    label = paths[0].name if len(paths) == 1 else f"{len(paths)} files"
+    label = paths[0].name if len(paths) == 1 else _("{count} files").format(count=len(paths))
     with progress(label, size) if progress is not None and showing else contextlib.nullcontext():
         dataset = load_dataset(paths, read=read_recorded)
         after = [None if source is None else check(source, time.time_ns()) for source in read]
@@ -327,7 +328,8 @@ def _build(
                     return existing
             except (OSError, sqlite3.Error) as error:
                 if note is not None:
-                    note(f"the store cannot be kept in {directory}: {error}")
+                    message = _("the store cannot be kept in {directory}: {error}")
+                    note(message.format(directory=directory, error=error))
         connection = in_memory()
         write(connection, dataset, sources, info)
         return connection

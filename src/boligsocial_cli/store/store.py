@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from boligsocial_cli.errors import UsageError
+from boligsocial_cli.i18n import _
 from boligsocial_cli.model import (
     BackgroundSection,
     Challenge,
@@ -194,7 +195,7 @@ class Store:
         """Everything the dataset says about the words: those holding most of them first."""
         terms = search_terms(text)
         if not terms:
-            raise UsageError("search needs at least one word to look for.")
+            raise UsageError(_("search needs at least one word to look for."))
         return self._ask(lambda db: _search(db, terms, limit))
 
 
@@ -308,7 +309,7 @@ def _clauses(criteria: FindingFilter) -> list[Clause]:
     if criteria.search:
         terms = search_terms(criteria.search)
         if not terms:
-            raise UsageError("--search needs at least one word to look for.")
+            raise UsageError(_("--search needs at least one word to look for."))
         sql, params = _text_match("", terms)
         clauses.append(("--search", f"position + 1 IN ({sql})", params))
     return clauses
@@ -356,7 +357,7 @@ def _relax(db: sqlite3.Connection, clauses: Sequence[Clause]) -> Relaxation | No
     if len(clauses) < 2:  # noqa: PLR2004 - dropping the only filter is no suggestion
         return None
     best: Relaxation | None = None
-    for index, (option, _, _) in enumerate(clauses):
+    for index, (option, _condition, _params) in enumerate(clauses):
         where, params = _where([*clauses[:index], *clauses[index + 1 :]])
         ids = _column(db, f"SELECT id FROM findings{where} ORDER BY position", *params)
         if ids and (best is None or len(ids) >= len(best.ids)):

@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from boligsocial_cli.errors import UsageError
 from boligsocial_cli.formats import DocumentFormat
+from boligsocial_cli.i18n import _
 
 from .brief import Brief
 from .layout import lay_out
@@ -42,7 +43,8 @@ def _pandoc(brief: Brief, name: str) -> tuple[DocumentFile, ...]:
     stem = PurePath(name).stem
     bibliography, style = f"{stem}.json", f"{stem}.csl"
     if name in (bibliography, style):
-        raise UsageError(f"{name}: pandoc Markdown needs another name, such as {stem}.md.")
+        message = _("{name}: pandoc Markdown needs another name, such as {stem}.md.")
+        raise UsageError(message.format(name=name, stem=stem))
     text = render_pandoc(brief, lay_out(brief), bibliography, style)
     return (
         DocumentFile(name, text.encode("utf-8")),

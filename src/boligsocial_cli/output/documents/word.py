@@ -11,6 +11,7 @@ from typing import Any
 
 from boligsocial_cli.bibliography.csl import StyledRun
 from boligsocial_cli.errors import UsageError
+from boligsocial_cli.i18n import _
 from boligsocial_cli.output.safe_text import escape_control
 
 from .blocks import Block, BlockKind
@@ -52,7 +53,7 @@ def render_docx(brief: Brief, blocks: tuple[Block, ...]) -> bytes:
         import docx  # noqa: PLC0415 - the optional extra, for this format only
     except ImportError:
         raise UsageError(
-            "The docx format needs python-docx: pip install 'boligsocial-cli[docx]'."
+            _("The docx format needs python-docx: pip install 'boligsocial-cli[docx]'.")
         ) from None
     document = docx.Document()
     document.core_properties.title = _xml_text(brief.title)
