@@ -371,6 +371,8 @@ SYNTAX_MISTAKES = (
         (2, 6),
     ),
     ("a:\n  - id: x\n    summary\n    q: y\n", "a ':' is missing after 'summary'", (3, 5)),
+    ("meta:\n  title x\n  b: 2\n", "a ':' is missing after 'title x'", (2, 3)),
+    ("a:\n  - title x\n    b: 2\n", "a ':' is missing after 'title x'", (2, 5)),
     ("meta:\n  title: a\n   b: 2\n", "indented more than the key before it", (3, 5)),
     ("meta:\n  title: a\n b: 2\n", "matches no line above it", (3, 2)),
     ("a:\n  - id: x\n   q: y\n", "matches no line above it", (3, 4)),

@@ -296,6 +296,11 @@ def _key_mistake(error: yaml.MarkedYAMLError, text: str) -> Located | None:
         key = _line_at(text, opened)[opened.column :].strip() if opened else ""
         message = _("invalid YAML: a ':' is missing after {key!r} (write {key}: and the value)")
         return message.format(key=key), opened
+    run_on = _key_run_on(text, at) if problem.startswith("mapping values are not allowed") else None
+    if run_on is not None:
+        key = _line_at(text, run_on)[run_on.column :].strip()
+        message = _("invalid YAML: a ':' is missing after {key!r} (write {key}: and the value)")
+        return message.format(key=key), run_on
     value_before = at is not None and ": " in _line_at(text, at)[: at.column]
     if problem.startswith("mapping values are not allowed") and value_before:
         return _("invalid YAML: a ': ' inside a value: put the value in quotes"), at
@@ -332,9 +337,8 @@ def _indent_mistake(error: yaml.MarkedYAMLError, text: str) -> Located | None:
     return message, at
 
 
-def _runaway_quote(text: str, at: yaml.Mark | None) -> yaml.Mark | None:
-    """Where a quoted text starts that ran on over lines to end just where the parser
-    stopped: a quote left open, closed only by the next quote in the file."""
+def _scalar_before(text: str, at: yaml.Mark | None) -> yaml.ScalarToken | None:
+    """The text the parser read last before it stopped at `at`, if that is a scalar."""
     if at is None:
         return None
     before: yaml.Token | None = None
@@ -345,14 +349,39 @@ def _runaway_quote(text: str, at: yaml.Mark | None) -> yaml.Mark | None:
             before = token
     except yaml.YAMLError:
         return None
+    return before if isinstance(before, yaml.ScalarToken) else None
+
+
+def _runaway_quote(text: str, at: yaml.Mark | None) -> yaml.Mark | None:
+    """Where a quoted text starts that ran on over lines to end just where the parser
+    stopped: a quote left open, closed only by the next quote in the file."""
+    before = _scalar_before(text, at)
     if (
-        isinstance(before, yaml.ScalarToken)
+        before is not None
+        and at is not None
         and before.style in ("'", '"')
         and before.start_mark.line < before.end_mark.line == at.line
     ):
         start: yaml.Mark = before.start_mark
         return start
     return None
+
+
+def _key_run_on(text: str, at: yaml.Mark | None) -> yaml.Mark | None:
+    """Where a key without its colon starts, when the parser read it on into the next line's
+    key: `title x` above `foo: 1`, both keys of one mapping, reads as the key 'title x foo'."""
+    lines = text.splitlines()
+    if at is None or at.line >= len(lines):
+        return None
+    earlier = [n for n in range(at.line) if lines[n].strip() and lines[n].lstrip()[0] != "#"]
+    if not earlier:
+        return None
+    row = earlier[-1]
+    key_column = _indent(lines[row])
+    if ":" in lines[row] or key_column != _indent(lines[at.line]):
+        return None
+    index = sum(len(line) + 1 for line in lines[:row]) + key_column
+    return yaml.Mark(at.name, index, row, key_column, None, None)  # type: ignore[arg-type]
 
 
 _INDENT = re.compile(r" *(?:- +)*")
@@ -365,11 +394,12 @@ def _indented_more(text: str, at: yaml.Mark | None) -> bool:
     if at is None or at.line >= len(lines):
         return False
     earlier = [line for line in lines[: at.line] if line.strip() and line.lstrip()[0] != "#"]
+    return bool(earlier) and _indent(lines[at.line]) > _indent(earlier[-1])
 
-    def indent(line: str) -> int:  # where a key starts: after the spaces, and a list's '- '
-        return len(_INDENT.match(line).group())  # type: ignore[union-attr]  # matches any line
 
-    return bool(earlier) and indent(lines[at.line]) > indent(earlier[-1])
+def _indent(line: str) -> int:
+    """Where a line's key starts: after the spaces, and a list item's '- '."""
+    return len(_INDENT.match(line).group())  # type: ignore[union-attr]  # matches any line
 
 
 def _line_at(text: str, mark: yaml.Mark | None) -> str:
