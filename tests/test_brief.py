@@ -184,7 +184,7 @@ def test_markdown_has_the_brief_structure(bundled: Dataset) -> None:
         if token.type == "heading_open"
     ]
     assert headings == [
-        ("h1", "Vidensoverblik: boligsociale indsatser"),
+        ("h1", "Evidensnotat: boligsociale indsatser i udsatte boligområder"),
         ("h2", "Sådan læses evidensen"),
         ("h2", "Kriminalitet"),
         ("h2", "Uddannelse og beskæftigelse"),
@@ -448,7 +448,9 @@ def test_brief_writes_markdown_to_stdout(invoke: Invoke) -> None:
             _brief(load_dataset(bundled_dataset_path()), themes=("kriminalitet",), quotes=False)
         )
     )
-    assert result.stdout.startswith("# Vidensoverblik: boligsociale indsatser\n")
+    assert result.stdout.startswith(
+        "# Evidensnotat: boligsociale indsatser i udsatte boligområder\n"
+    )
     assert "## Kriminalitet" in result.stdout
     assert len([b for b in blocks if b.kind is BlockKind.PARAGRAPH]) > 0
     assert "> “" not in result.stdout  # no quotes without --quotes
