@@ -142,7 +142,9 @@ def test_a_lead_in_says_how_a_finding_is_known_unless_its_summary_does(bundled: 
     assert lead_in(findings["skoleaktoerer-vurderer-motivation"], Lang.EN) == ""
     change = findings["beboere-tryggere-mindre-haervaerk"]
     assert change.evidence is EvidenceKind.FORANDRING
-    assert lead_in(change, Lang.DA) == "Forandring, der tilskrives indsatsen uden test:"
+    assert (
+        lead_in(change, Lang.DA) == "Forandring, der tilskrives indsatsen, uden at det er testet:"
+    )
     opbakning = findings["opbakning-ny-organisationsstruktur"]
     assert lead_in(opbakning, Lang.EN) == "Assessment by partners, staff or managers:"
 
@@ -511,7 +513,7 @@ def test_a_citation_note_follows_the_citation(bundled: Dataset) -> None:
         for block in lay_out(_brief(bundled, themes=("tryghed-trivsel",)))
         if block.kind is BlockKind.PARAGRAPH and finding.summary.da in block.text
     ]
-    lead = "Forandring, der tilskrives indsatsen uden test: "
+    lead = "Forandring, der tilskrives indsatsen, uden at det er testet: "
     assert paragraphs == [
         f"{lead}{finding.summary.da} (Jakobsen & Larsen, 2016) {finding.citation_note.da}"
     ]
