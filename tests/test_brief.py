@@ -142,7 +142,9 @@ def test_a_lead_in_says_how_a_finding_is_known_unless_its_summary_does(bundled: 
     assert lead_in(findings["skoleaktoerer-vurderer-motivation"], Lang.EN) == ""
     change = findings["beboere-tryggere-mindre-haervaerk"]
     assert change.evidence is EvidenceKind.FORANDRING
-    assert lead_in(change, Lang.DA) == "Forandring, der tilskrives indsatsen uden test:"
+    assert (
+        lead_in(change, Lang.DA) == "Forandring, der tilskrives indsatsen, uden at det er testet:"
+    )
     opbakning = findings["opbakning-ny-organisationsstruktur"]
     assert lead_in(opbakning, Lang.EN) == "Assessment by partners, staff or managers:"
 
@@ -184,7 +186,7 @@ def test_markdown_has_the_brief_structure(bundled: Dataset) -> None:
         if token.type == "heading_open"
     ]
     assert headings == [
-        ("h1", "Vidensoverblik: boligsociale indsatser"),
+        ("h1", "Evidensnotat: boligsociale indsatser i udsatte boligområder"),
         ("h2", "Sådan læses evidensen"),
         ("h2", "Kriminalitet"),
         ("h2", "Uddannelse og beskæftigelse"),
@@ -448,7 +450,9 @@ def test_brief_writes_markdown_to_stdout(invoke: Invoke) -> None:
             _brief(load_dataset(bundled_dataset_path()), themes=("kriminalitet",), quotes=False)
         )
     )
-    assert result.stdout.startswith("# Vidensoverblik: boligsociale indsatser\n")
+    assert result.stdout.startswith(
+        "# Evidensnotat: boligsociale indsatser i udsatte boligområder\n"
+    )
     assert "## Kriminalitet" in result.stdout
     assert len([b for b in blocks if b.kind is BlockKind.PARAGRAPH]) > 0
     assert "> “" not in result.stdout  # no quotes without --quotes
@@ -509,7 +513,7 @@ def test_a_citation_note_follows_the_citation(bundled: Dataset) -> None:
         for block in lay_out(_brief(bundled, themes=("tryghed-trivsel",)))
         if block.kind is BlockKind.PARAGRAPH and finding.summary.da in block.text
     ]
-    lead = "Forandring, der tilskrives indsatsen uden test: "
+    lead = "Forandring, der tilskrives indsatsen, uden at det er testet: "
     assert paragraphs == [
         f"{lead}{finding.summary.da} (Jakobsen & Larsen, 2016) {finding.citation_note.da}"
     ]

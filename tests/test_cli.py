@@ -74,7 +74,7 @@ def test_crime_has_no_effect_measurements_and_says_what_it_has(invoke: Invoke) -
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "Ingen fund" in result.stderr
-    assert "Uden --effects-only ville 3 fund matche" in result.stderr
+    assert "Uden --effects-only ville 3 fund passe" in result.stderr
 
 
 def test_empty_json_is_an_empty_list(invoke: Invoke) -> None:

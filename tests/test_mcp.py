@@ -222,11 +222,11 @@ def test_a_search_for_a_misspelling_says_so_and_answers_for_the_closest_word(
     rows = cli_json(invoke, "search", "kriminalitxt")
     assert [hit["id"] for hit in answer["hits"]] == [row["id"] for row in rows]
     assert answer["note"].startswith(
-        "Intet i datasættet matcher søgningen.\nMente du: kriminalitet"
+        "Intet i datasættet passer til søgningen.\nMente du: kriminalitet"
     )
     nothing = structured(talk(call("search_evidence", words="qqqxxzz")))
     assert (nothing["hits"], nothing["total"], nothing["corrected"]) == ([], 0, False)
-    assert nothing["note"].startswith("Intet i datasættet matcher søgningen.")
+    assert nothing["note"].startswith("Intet i datasættet passer til søgningen.")
 
 
 def test_each_finding_explains_its_kind_quotes_its_page_and_writes_out_its_works(
@@ -408,7 +408,7 @@ def test_an_empty_answer_says_what_dropping_a_filter_would_find() -> None:
     )
     assert answer["count"] == 0
     assert answer["findings"] == []
-    assert answer["note"].startswith("Ingen fund matcher filtrene.\nUden --effects-only ville")
+    assert answer["note"].startswith("Ingen fund passer til filtrene.\nUden --effects-only ville")
 
 
 def test_own_data_is_marked_own_and_the_booklets_stays_booklet() -> None:

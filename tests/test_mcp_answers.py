@@ -83,7 +83,7 @@ def test_a_finding_keeps_its_qualifiers_verbatim(store: Store) -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "note"), [(Lang.DA, "Ingen værker at citere."), (Lang.EN, "No works to cite.")]
+    ("lang", "note"), [(Lang.DA, "Ingen værker at henvise til."), (Lang.EN, "No works to cite.")]
 )
 def test_nothing_to_cite_is_an_empty_text_with_a_note(store: Store, lang: Lang, note: str) -> None:
     """Kriminalitet has no effect measurement, so no works behind its effects: a note says so."""

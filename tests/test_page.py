@@ -161,7 +161,7 @@ def test_search_box_finds_what_findings_search_finds(
     status = browser.find_element(By.ID, "shown").text
     assert (
         status.startswith(str(len(_visible_ids(browser))))
-        or status == "Ingen fund matcher filtrene."
+        or status == "Ingen fund passer til filtrene."
     )
 
 
