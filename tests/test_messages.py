@@ -226,3 +226,18 @@ def test_the_interfaces_english_is_english() -> None:
     assert len(english) > 100
     for phrase in ("housing-social", "only few", "among others among"):
         assert not [text for text in english if phrase in str(text).lower()], phrase
+
+
+def test_numbers_are_written_as_the_language_writes_them() -> None:
+    """Danish groups thousands with '.', English with ','; a long choice list's count and a
+    file's size are written so in their messages."""
+    from boligsocial_cli.errors import listed  # noqa: PLC0415
+    from boligsocial_cli.i18n import number  # noqa: PLC0415
+
+    choices = [f"c{n}" for n in range(1_250)]
+    use_language(Lang.DA)
+    assert number(1_234_567) == "1.234.567"
+    assert listed(choices).endswith("… og 1.230 flere")
+    use_language(Lang.EN)
+    assert number(1_234_567) == "1,234,567"
+    assert listed(choices).endswith("… and 1,230 more")

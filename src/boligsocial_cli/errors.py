@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
-from boligsocial_cli.i18n import _
+from boligsocial_cli.i18n import _, number
 
 
 class ExitCode(IntEnum):
@@ -74,7 +74,7 @@ def listed(choices: Sequence[str], limit: int = CHOICES_SHOWN) -> str:
     """Choices joined by ', ', cut after `limit` with a count: 'a, b, … and 9,980 more'."""
     if len(choices) <= limit:
         return ", ".join(choices)
-    more = _("… and {count:,} more").format(count=len(choices) - limit)
+    more = _("… and {count} more").format(count=number(len(choices) - limit))
     return ", ".join(choices[:limit]) + ", " + more
 
 

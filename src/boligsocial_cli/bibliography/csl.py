@@ -26,7 +26,7 @@ from typing import Any, Protocol, TypeAlias
 
 from boligsocial_cli.errors import UsageError, listed
 from boligsocial_cli.formats import BibliographyFormat
-from boligsocial_cli.i18n import N_, _
+from boligsocial_cli.i18n import N_, _, number
 from boligsocial_cli.model import Lang, Name, Reference, VerificationStatus
 from boligsocial_cli.output.safe_text import (
     escape_control_keeping_lines,
@@ -326,11 +326,13 @@ def check_csl_style(data: bytes, label: str) -> CslStyle:
     expansion = style_expansion(root)
     if expansion > MAX_STYLE_EXPANSION:
         message = _(
-            "{label}: style too complex: rendering one entry could take more than {steps:,} "
+            "{label}: style too complex: rendering one entry could take more than {steps} "
             "steps (macros that call macros many times over, or a macro that calls itself); "
-            "the bundled styles take at most 3,000"
+            "the bundled styles take at most {bundled}"
         )
-        raise UsageError(message.format(label=label, steps=MAX_STYLE_EXPANSION))
+        raise UsageError(
+            message.format(label=label, steps=number(MAX_STYLE_EXPANSION), bundled=number(3000))
+        )
     with _citeproc_failures(label, N_("{label}: citeproc-py cannot read this CSL style: {error}")):
         schema_warnings = _schema_warnings(data)
     style = CslStyle(path=label, xml=data, schema_warnings=schema_warnings)

@@ -29,7 +29,7 @@ from boligsocial_cli.formats import (
     PageFormat,
     PictureFormat,
 )
-from boligsocial_cli.i18n import N_, _, ngettext, use_language
+from boligsocial_cli.i18n import N_, _, ngettext, number, use_language
 from boligsocial_cli.model import Dataset, Finding, Lang, Reference
 from boligsocial_cli.output.listings import (
     CHALLENGE_COLUMNS,
@@ -302,7 +302,7 @@ def _reading_status(what: str, size: int) -> contextlib.AbstractContextManager[o
     """A spinner on stderr while large files are read for the first time (terminals only)."""
     if not sys.stderr.isatty():
         return contextlib.nullcontext()
-    megabytes = _("{size:,.0f} MB").format(size=size / 1_000_000)
+    megabytes = _("{size} MB").format(size=number(round(size / 1_000_000)))
     message = _("Reading {what} ({size}); the next time is quick …").format(
         what=escape_control(what), size=megabytes
     )

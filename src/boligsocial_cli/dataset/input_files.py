@@ -13,7 +13,7 @@ import re
 import stat
 from pathlib import Path
 
-from boligsocial_cli.i18n import N_, _
+from boligsocial_cli.i18n import N_, _, number
 
 _PLAINLY_GIVEN_PIPES = re.compile(r"/dev/stdin|/dev/fd/\d+|/proc/self/fd/\d+")
 """The paths by which a user hands over a pipe on purpose."""
@@ -70,8 +70,10 @@ def read_input_file(path: Path, what: str, limit: int, too_large_hint: str = "")
             if reason:
                 raise UnreadableFileError(reason)
         if info.st_size > limit and stat.S_ISREG(info.st_mode):
-            message = _("file is too large ({size:,} bytes; the limit is {limit} MiB{hint})")
-            raise UnreadableFileError(message.format(size=info.st_size, limit=megabytes, hint=hint))
+            message = _("file is too large ({size} bytes; the limit is {limit} MiB{hint})")
+            raise UnreadableFileError(
+                message.format(size=number(info.st_size), limit=megabytes, hint=hint)
+            )
         descriptor = os.open(path, _OPEN_FLAGS)
         try:
             opened = os.fstat(descriptor).st_mode  # the file opened, not the one looked at

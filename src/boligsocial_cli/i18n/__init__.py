@@ -78,3 +78,9 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for the
     """Marks `message` for the catalogue without translating it: it is translated by `_`
     where it is shown."""
     return message
+
+
+def number(value: int) -> str:
+    """A whole number as the current language writes it: 12,345 in English, 12.345 in Danish."""
+    written = f"{value:,}"
+    return written.replace(",", ".") if _language is Lang.DA else written
