@@ -123,13 +123,14 @@ def _with_base(layers: list[Layer], read: LayerReader) -> list[Layer]:
 
 
 def _layers_beneath(error: LayerError, before: list[Layer], read: LayerReader) -> list[Layer]:
-    """The files a failing file is laid over: those before it, or the bundled one it extends."""
-    if before or not error.extends_bundled:
-        return before
+    """The files a failing file is laid over: those before it (with the bundled one the first
+    extends), or the bundled one it extends itself."""
     try:
-        return [read(locations.bundled_dataset_path())]
+        if before:
+            return _with_base(before, read)
+        return [read(locations.bundled_dataset_path())] if error.extends_bundled else []
     except DatasetError:
-        return []
+        return before
 
 
 def read_layers(paths: Sequence[Path], read: LayerReader = read_layer) -> tuple[Layer, ...]:
