@@ -242,10 +242,13 @@ def validate_files(paths: Sequence[Path], against: Path | None = None) -> Valida
 
     Raises DatasetError with every problem found, ordered by file and line.
     """
+    from .workers import reading_ahead  # noqa: PLC0415 - it reads with this module
+
     source = read_source_text(against) if against is not None else None
     problems = _quote_problems(paths, source) if source is not None else []
     try:
-        layers = read_layers(paths)
+        with reading_ahead(paths) as read:
+            layers = read_layers(paths, read)
         dataset = merge(layers)
     except DatasetError as error:
         problems.extend(error.problems)
