@@ -28,13 +28,23 @@ def encode(record: object) -> str:
     return json.dumps(_plain(record), ensure_ascii=False, separators=(",", ":"))
 
 
+@cache
+def _fields_of(kind: type) -> tuple[tuple[str, Any], ...] | None:
+    """A record type's fields with their defaults (MISSING for none); None for other types."""
+    if not is_dataclass(kind):
+        return None
+    return tuple((item.name, item.default) for item in fields(kind))
+
+
 def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {
-            item.name: _plain(getattr(value, item.name))
-            for item in fields(value)
-            if item.default is MISSING or getattr(value, item.name) != item.default
-        }
+    shape = _fields_of(type(value))  # type: ignore[arg-type] # a type is hashable
+    if shape is not None:
+        plain = {}
+        for name, default in shape:
+            item = getattr(value, name)
+            if default is MISSING or item != default:
+                plain[name] = _plain(item)
+        return plain
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
     if isinstance(value, Enum):
