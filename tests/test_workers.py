@@ -227,3 +227,34 @@ def test_a_bad_large_file_is_a_located_message_not_a_traceback(
     assert f"{broken}:7: findings[0] (stor-1-0).page:" in result.stderr
     assert "unknown theme" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@needs_two_cpus
+def test_a_pipe_beside_large_files_is_read_by_the_command_itself(
+    large_stack: list[Path], tmp_path: Path
+) -> None:
+    """A file given as /dev/fd/N (a shell's `<(...)`) is the command's own: no worker has
+    that descriptor, so it is not handed to one."""
+    overlay = (
+        "findings:\n  - id: fra-pipe\n    theme: kriminalitet\n    evidence: forandring\n"
+        "    summary: {da: 'Fra en pipe.', en: 'From a pipe.'}\n    quote: 'Fra en pipe'\n"
+        "    page: 2\n    citations: []\n"
+    )
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w", encoding="utf-8") as writer:
+        writer.write(overlay)
+    data = [part for path in (*large_stack, f"/dev/fd/{read_end}") for part in ("--data", path)]
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "boligsocial_cli", *map(str, data), "show", "fra-pipe"],
+            pass_fds=(read_end,),
+            env={**os.environ, "BOLIGSOCIAL_CACHE_DIR": str(tmp_path / "store")},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(read_end)
+    assert result.returncode == 0, result.stderr
+    assert "Fra en pipe" in result.stdout

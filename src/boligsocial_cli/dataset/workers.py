@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -41,27 +42,37 @@ def worker_count(files: int) -> int:
     return max(1, min(files, os.cpu_count() or 1))
 
 
-def _total_size(paths: Sequence[Path]) -> int:
-    total = 0
+def _regular_files(paths: Sequence[Path]) -> dict[Path, int]:
+    """The paths that are regular files, each once, with their sizes.
+
+    Only these are for workers: a pipe given as /dev/stdin or /dev/fd/N is this process's
+    own, and so are a missing file's or a directory's messages.
+    """
+    sizes: dict[Path, int] = {}
     for path in paths:
         with contextlib.suppress(OSError):
-            total += path.stat().st_size
-    return total
+            info = path.stat()
+            if stat.S_ISREG(info.st_mode):
+                sizes[path] = info.st_size
+    return sizes
 
 
 def reads_in_workers(paths: Sequence[Path]) -> bool:
-    """Whether these files are read in worker processes: several, and large together."""
-    files = len(set(paths))
-    return files > 1 and worker_count(files) > 1 and _total_size(paths) >= PARALLEL_BYTES
+    """Whether some of these files are read in worker processes: several regular files,
+    large together."""
+    sizes = _regular_files(paths)
+    files = len(sizes)
+    return files > 1 and worker_count(files) > 1 and sum(sizes.values()) >= PARALLEL_BYTES
 
 
 @contextlib.contextmanager
 def reading_ahead(paths: Sequence[Path]) -> Iterator[LayerReader]:
-    """A LayerReader for `paths` that workers have begun reading, each file once, all at
-    the start; any other file (the bundled one a stack extends) is read in this process.
+    """A LayerReader for `paths` that workers have begun reading, each regular file once,
+    all at the start; any other file (a pipe, the bundled one a stack extends) is read in
+    this process.
 
-    For a small stack it is `read_layer` itself. Workers still running when the block ends
-    (by an error, say) are stopped.
+    For a small stack it is `read_layer` itself. Files not begun when the block ends (by
+    an error, say) are not read, and the workers end with it.
     """
     if not reads_in_workers(paths):
         yield read_layer
@@ -70,15 +81,16 @@ def reading_ahead(paths: Sequence[Path]) -> Iterator[LayerReader]:
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
     from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
 
+    regular = _regular_files(paths)
     pool = ProcessPoolExecutor(
-        max_workers=worker_count(len(set(paths))),
+        max_workers=worker_count(len(regular)),
         mp_context=multiprocessing.get_context("spawn"),  # no copy of this process's state
         initializer=watch_parent,
         initargs=(os.getpid(),),
     )
     try:
         pending: dict[Path, Future[Layer]] = {
-            path: pool.submit(read_layer, path) for path in dict.fromkeys(paths)
+            path: pool.submit(read_layer, path) for path in regular
         }
 
         def read(path: Path) -> Layer:
