@@ -242,3 +242,18 @@ def test_merge_of_nothing_is_a_usage_error() -> None:
     """With no file at all there is nothing to read: a usage error, not a crash."""
     with pytest.raises(UsageError):
         merge([])
+
+
+def test_a_failing_overlay_on_an_extending_stack_sees_the_bundled_themes(tmp_path: Path) -> None:
+    """A bad second file over `extends: bundled` is checked against the bundled data too:
+    its own problem is reported, not every bundled theme it uses as unknown."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "findings:\n  - id: uden-citat\n    theme: kriminalitet\n    evidence: effekt\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DatasetError) as raised:
+        load_dataset([FIXTURES / "overlay-extends.yaml", broken])
+    paths = [problem.path for problem in raised.value.problems]
+    assert paths
+    assert not any(path.endswith(".theme") for path in paths)

@@ -18,6 +18,7 @@ from boligsocial_cli.query import (
     count_findings,
     filter_findings,
     fold,
+    join_folded,
     relax_empty_query,
 )
 from boligsocial_cli.resolver import resolve_finding, resolve_reference, resolve_theme
@@ -166,6 +167,13 @@ def _fold_char_by_char(text: str) -> str:
 def test_fold_is_the_plain_definition(text: str) -> None:
     """The fast fold gives exactly what folding character by character gives."""
     assert fold(text) == _fold_char_by_char(text)
+
+
+@given(st.lists(st.text(alphabet=st.one_of(st.characters(), st.sampled_from("æøåaeo ́\u00a0\t\n")))))
+def test_folded_texts_joined_are_the_texts_joined_and_folded(texts: list[str]) -> None:
+    """Folding each text and joining them is folding them joined: no fold looks across a
+    space."""
+    assert join_folded(map(fold, texts)) == fold(" ".join(texts))
 
 
 def test_an_empty_query_is_relaxed_by_its_narrowest_filter(dataset: Dataset) -> None:

@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from boligsocial_cli.dataset.load import load_dataset
 from boligsocial_cli.dataset.locations import bundled_dataset_path
-from boligsocial_cli.query import fold
+from boligsocial_cli.query import fold, search_terms
+from boligsocial_cli.store import store as store_module
 from boligsocial_cli.store.location import open_store
 from boligsocial_cli.store.snippets import fold_with_offsets, make_snippet
 from boligsocial_cli.store.store import SearchHit, Store
@@ -224,3 +227,30 @@ def test_hits_from_ones_own_data_say_so(tmp_path: Path) -> None:
     }
     booklet = open_store([own], env={"BOLIGSOCIAL_NO_CACHE": "1"}).search("sundhedsplejerske")
     assert {hit.origin for hit in booklet.hits} == {"bundled"}
+
+
+_WORDS = ("tryghed", "unge", "boern", "kriminalitet", "fritidsjob", "beboere", "zzzz", "a", "job")
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4, unique=True),
+    limit=st.integers(1, 60),
+)
+def test_the_best_hits_are_those_of_ranking_every_hit(
+    store: Store, words: list[str], limit: int
+) -> None:
+    """Taking the hits holding every term first gives the page ranking every hit by the
+    number of terms it holds, then bm25, would give; and the same total."""
+    db = store._db
+    terms = search_terms(" ".join(words))
+    long_terms = [term for term in terms if len(term) >= 3]
+    rows, total = store_module._ranked(db, terms, limit)
+    if not long_terms:
+        return
+    phrases = ['"' + term + '"' for term in long_terms]
+    every = store_module._ranked_by_terms_held(db, phrases, 10_000)
+    assert [row[0] for row in rows] == list(every[:limit])
+    assert total == len(every)

@@ -123,13 +123,14 @@ def _with_base(layers: list[Layer], read: LayerReader) -> list[Layer]:
 
 
 def _layers_beneath(error: LayerError, before: list[Layer], read: LayerReader) -> list[Layer]:
-    """The files a failing file is laid over: those before it, or the bundled one it extends."""
-    if before or not error.extends_bundled:
-        return before
+    """The files a failing file is laid over: those before it (with the bundled one the first
+    extends), or the bundled one it extends itself."""
     try:
-        return [read(locations.bundled_dataset_path())]
+        if before:
+            return _with_base(before, read)
+        return [read(locations.bundled_dataset_path())] if error.extends_bundled else []
     except DatasetError:
-        return []
+        return before
 
 
 def read_layers(paths: Sequence[Path], read: LayerReader = read_layer) -> tuple[Layer, ...]:
@@ -241,10 +242,13 @@ def validate_files(paths: Sequence[Path], against: Path | None = None) -> Valida
 
     Raises DatasetError with every problem found, ordered by file and line.
     """
+    from .workers import reading_ahead  # noqa: PLC0415 - it reads with this module
+
     source = read_source_text(against) if against is not None else None
     problems = _quote_problems(paths, source) if source is not None else []
     try:
-        layers = read_layers(paths)
+        with reading_ahead(paths) as read:
+            layers = read_layers(paths, read)
         dataset = merge(layers)
     except DatasetError as error:
         problems.extend(error.problems)

@@ -75,6 +75,10 @@ class LayerError(DatasetError):
         self.defines = defines
         self.extends_bundled = extends_bundled
 
+    def __reduce__(self) -> tuple[type[LayerError], tuple[object, ...]]:
+        """Pickled whole, so that a file read in a worker process fails as one read here."""
+        return (LayerError, (self.problems, self.links, self.defines, self.extends_bundled))
+
     def unresolved(self, before: Sequence[Layer]) -> list[Problem]:
         """Its links that neither it nor the files `before` it define."""
         themes, references = _defined(before)

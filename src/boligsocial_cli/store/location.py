@@ -297,24 +297,30 @@ def _build(
     note: Note | None,
 ) -> sqlite3.Connection:
     """Read the files and write their database: into place if it can be, else in memory."""
-    from boligsocial_cli.dataset.load import load_dataset, read_layer  # noqa: PLC0415
+    from boligsocial_cli.dataset.load import load_dataset  # noqa: PLC0415
     from boligsocial_cli.dataset.overlay import Layer  # noqa: PLC0415
+    from boligsocial_cli.dataset.workers import reading_ahead  # noqa: PLC0415
 
     from .build import write  # noqa: PLC0415
     from .freshness import describe  # noqa: PLC0415
 
     now_ns = time.time_ns()
     read: list[Source | None] = []
-
-    def read_recorded(path: Path) -> Layer:
-        read.append(describe(path, now_ns))
-        return read_layer(path)
+    # Each file is described before it is read (here or in a worker), so that the check
+    # after the build sees any change made while it was read.
+    described = {path: describe(path, now_ns) for path in paths}
 
     size = sum(_size(path) for path in paths)
     showing = progress is not None and size >= SLOW_BUILD_BYTES
     label = paths[0].name if len(paths) == 1 else _("{count} files").format(count=len(paths))
     with progress(label, size) if progress is not None and showing else contextlib.nullcontext():
-        dataset = load_dataset(paths, read=read_recorded)
+        with reading_ahead(paths) as read_layer:
+
+            def read_recorded(path: Path) -> Layer:
+                read.append(described[path] if path in described else describe(path, now_ns))
+                return read_layer(path)
+
+            dataset = load_dataset(paths, read=read_recorded)
         after = [None if source is None else check(source, time.time_ns()) for source in read]
         sources = [source for source in after if source is not None]
         name, stack = named

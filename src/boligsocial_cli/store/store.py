@@ -455,18 +455,41 @@ def _ranked(db: sqlite3.Connection, terms: tuple[str, ...], limit: int) -> tuple
         ordered = _column(db, select, *params)
         return _items(db, ordered[:limit]), len(ordered)
     phrases = ['"' + term.replace('"', '""') + '"' for term in long_terms]
-    matched = " + ".join(
+    total = _scalar(db, "SELECT count(*) FROM fulltext WHERE fulltext MATCH ?", _any_of(phrases))
+    # Those holding every term come first, in the order bm25 gives them (its score is the
+    # same whichever way the terms are combined); only if they are too few to fill the
+    # page are the others ranked, by how many terms they hold.
+    best = _column(
+        db,
+        "SELECT rowid FROM fulltext WHERE fulltext MATCH ? "
+        "ORDER BY bm25(fulltext, 1.0, 0.0), rowid LIMIT ?",
+        "own : (" + " AND ".join(phrases) + ")",
+        limit,
+    )
+    if len(best) < limit and len(phrases) > 1:
+        best = _ranked_by_terms_held(db, phrases, limit)
+    return _items(db, best), int(total)
+
+
+def _any_of(phrases: Sequence[str]) -> str:
+    return "own : (" + " OR ".join(phrases) + ")"
+
+
+def _ranked_by_terms_held(
+    db: sqlite3.Connection, phrases: Sequence[str], limit: int
+) -> tuple[int, ...]:
+    """The best `limit` items holding any of the phrases: most of them first, then by bm25."""
+    held = " + ".join(
         "(fulltext.rowid IN (SELECT rowid FROM fulltext WHERE fulltext MATCH ?))" for _ in phrases
     )
-    any_term = "own : (" + " OR ".join(phrases) + ")"
-    ordered = _column(
+    return _column(
         db,
         f"SELECT fulltext.rowid FROM fulltext WHERE fulltext MATCH ? "
-        f"ORDER BY {matched} DESC, bm25(fulltext, 1.0, 0.0), fulltext.rowid",
-        any_term,
+        f"ORDER BY {held} DESC, bm25(fulltext, 1.0, 0.0), fulltext.rowid LIMIT ?",
+        _any_of(phrases),
         *(f"own : {phrase}" for phrase in phrases),
+        limit,
     )
-    return _items(db, ordered[:limit]), len(ordered)
 
 
 def _items(db: sqlite3.Connection, rowids: Sequence[int]) -> list[Any]:
