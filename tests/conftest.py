@@ -33,11 +33,15 @@ a pipe: for tests of the terminal views (text written to a file or pipe is plain
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Tests never see the developer's own dataset, language, colour settings or cache."""
+    """Tests never see the developer's own dataset, language or locale, colour settings or
+    cache."""
     for name in ("BOLIGSOCIAL_DATA", "BOLIGSOCIAL_LANG", "NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("BOLIGSOCIAL_NO_CACHE", raising=False)
     monkeypatch.setenv("BOLIGSOCIAL_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):  # an English locale would set English
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     use_language(Lang.DA)  # as a run starts: the command line a test ran before may change it
 
 

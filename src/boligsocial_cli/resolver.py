@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 from .errors import UsageError, listed
-from .formats import BibliographyFormat, DocumentFormat, OutputFormat, PageFormat
+from .formats import BibliographyFormat, DocumentFormat, OutputFormat, OverviewFormat, PageFormat
 from .i18n import N_, _
 from .model import (
     Dataset,
@@ -363,6 +363,12 @@ def resolve_output_format(typed: str) -> OutputFormat:
     """A listing's output format, any case or prefix (`md`, `yml` too)."""
     names = {OutputFormat.MARKDOWN: ("md",), OutputFormat.YAML: ("yml",)}
     return resolve(N_("format"), typed, enum_choices(OutputFormat, names))
+
+
+def resolve_overview_format(typed: str) -> OverviewFormat:
+    """`overview`'s format, any case or prefix (`md`, `yml` too)."""
+    names = {OverviewFormat.MARKDOWN: ("md",), OverviewFormat.YAML: ("yml",)}
+    return resolve(N_("format"), typed, enum_choices(OverviewFormat, names))
 
 
 def resolve_bibliography_format(typed: str) -> BibliographyFormat:

@@ -75,6 +75,7 @@ from boligsocial_cli.resolver import (
     resolve_evidence,
     resolve_lang,
     resolve_output_format,
+    resolve_overview_format,
     resolve_page_format,
     resolve_reference,
     resolve_theme,
@@ -834,7 +835,7 @@ def overview(
                 "A table to read, data for programs, or the map as a picture: svg, png (needs "
                 "the map extra: pip install 'boligsocial-cli[map]') or html."
             ),
-            case_sensitive=False,
+            parser=resolve_overview_format,
         ),
     ] = OverviewFormat.TABLE,
     destination: Annotated[
