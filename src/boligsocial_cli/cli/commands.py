@@ -228,6 +228,11 @@ def _version(value: bool) -> None:
         raise typer.Exit
 
 
+def _lang_option(help_text: str) -> Any:
+    """`--lang`/`-l`, read by the resolver, with the help that says what it sets here."""
+    return typer.Option("--lang", "-l", metavar="da|en", help=help_text, parser=resolve_lang)
+
+
 @app.callback()
 def _global_options(
     ctx: typer.Context,
@@ -246,16 +251,12 @@ def _global_options(
     ] = None,
     lang: Annotated[  # noqa: ARG001 - read before parsing, by language_of
         Lang,
-        typer.Option(
-            "--lang",
-            "-l",
-            metavar="da|en",
-            help=N_(
+        _lang_option(
+            N_(
                 "Language of the interface and of the dataset's texts (quotes stay Danish): da "
                 "or en, or a name such as dansk or english. Also after the command, and as "
                 "BOLIGSOCIAL_LANG."
-            ),
-            parser=resolve_lang,
+            )
         ),
     ] = Lang.DA,
     no_pager: Annotated[  # noqa: ARG001 - read before parsing, by _BoundaryGroup
@@ -312,28 +313,20 @@ def _reading_status(what: str, size: int) -> contextlib.AbstractContextManager[o
 
 LangOption = Annotated[
     Lang,
-    typer.Option(
-        "--lang",
-        "-l",
-        metavar="da|en",
-        help=N_(
+    _lang_option(
+        N_(
             "Language of labels and texts (quotes stay Danish): da or en, or a name such as "
             "dansk or english. Also BOLIGSOCIAL_LANG."
-        ),
-        parser=resolve_lang,
+        )
     ),
 ]
 MessagesLangOption = Annotated[
     Lang,
-    typer.Option(
-        "--lang",
-        "-l",
-        metavar="da|en",
-        help=N_(
+    _lang_option(
+        N_(
             "Language of the messages: da or en, or a name such as dansk or english. Also "
             "BOLIGSOCIAL_LANG."
-        ),
-        parser=resolve_lang,
+        )
     ),
 ]
 """`--lang` of a command that shows no dataset text: read before parsing, by language_of."""
